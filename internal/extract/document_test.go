@@ -1,0 +1,191 @@
+package extract
+
+import (
+	"os"
+	"strings"
+	"testing"
+
+	"github.com/google/go-cmp/cmp"
+)
+
+func parseFile(t *testing.T, name, pageURL string) *Document {
+	t.Helper()
+	body, err := os.ReadFile("testdata/" + name)
+	if err != nil {
+		t.Fatal(err)
+	}
+	d, err := Parse(body, "text/html", "", pageURL, Options{})
+	if err != nil {
+		t.Fatalf("Parse(%s): %v", name, err)
+	}
+	return d
+}
+
+func TestParseHTMLLeavesBoilerplateOut(t *testing.T) {
+	d := parseFile(t, "clinic-fr.html", "https://clinique.example/fr/traitement.html")
+	for _, gone := range []string{"cookies", "Tarifs", "Mentions légales", "tracking", "color:red", "Texte caché"} {
+		if strings.Contains(d.Text, gone) {
+			t.Errorf("Text contains boilerplate or hidden %q:\n%s", gone, d.Text)
+		}
+	}
+	for _, kept := range []string{"Notre traitement", "sans effets secondaires", "« Mon cancer a disparu »", "Cellules dendritiques au microscope", "Clinique Exemple"} {
+		if !strings.Contains(d.Text, kept) {
+			t.Errorf("Text lacks %q:\n%s", kept, d.Text)
+		}
+	}
+	if !strings.Contains(d.Boilerplate, "+33 1 84 00 00 00") || !strings.Contains(d.Boilerplate, "cookies") {
+		t.Errorf("Boilerplate lacks footer or banner: %q", d.Boilerplate)
+	}
+	if d.Title != "Clinique Exemple — Traitement" || d.DeclaredLang != "fr" || d.Lang != "fr" {
+		t.Errorf("Title, DeclaredLang, Lang = %q, %q, %q", d.Title, d.DeclaredLang, d.Lang)
+	}
+}
+
+func TestParseHTMLLinksAndAlternates(t *testing.T) {
+	d := parseFile(t, "clinic-fr.html", "https://clinique.example/fr/traitement.html")
+	wantAlt := []Alternate{
+		{Lang: "en", URL: "https://clinique.example/en/treatment.html"},
+		{Lang: "fr", URL: "https://clinique.example/fr/traitement.html"},
+		{Lang: "en", URL: "https://clinique.example/index.html"},
+	}
+	if diff := cmp.Diff(wantAlt, d.Alternates); diff != "" {
+		t.Errorf("Alternates (-want +got):\n%s", diff)
+	}
+	wantLinks := []Link{
+		{URL: "https://clinique.example/fr/index.html", Text: "Accueil"},
+		{URL: "https://clinique.example/fr/tarifs.html", Text: "Tarifs"},
+		{URL: "https://clinique.example/index.html", Text: "English", Lang: "en"},
+		{URL: "https://clinique.example/de/", Text: "Deutsch", Lang: "de"},
+		{URL: "https://clinique.example/fr/mentions.html", Text: "Mentions légales"},
+	}
+	if diff := cmp.Diff(wantLinks, d.Links); diff != "" {
+		t.Errorf("Links (-want +got):\n%s", diff)
+	}
+}
+
+func TestSentences(t *testing.T) {
+	d := parseFile(t, "clinic-fr.html", "")
+	var got []string
+	for _, s := range d.Sentences {
+		got = append(got, d.Text[s.Start:s.End])
+	}
+	want := []string{
+		"Clinique Exemple",
+		"Notre traitement",
+		"Le Dr. Martin vous reçoit à Berlin.",
+		"Notre thérapie est douce, sans effets secondaires !",
+		"Elle coûte env. 12 500 € par cycle.",
+		"« Mon cancer a disparu », raconte Sophie, de Lyon.",
+		"Réservez maintenant.",
+		"Cellules dendritiques au microscope",
+	}
+	if diff := cmp.Diff(want, got); diff != "" {
+		t.Errorf("sentences (-want +got):\n%s", diff)
+	}
+}
+
+func TestParseCharsets(t *testing.T) {
+	latin1 := []byte("<html><head><meta charset=\"iso-8859-1\"><title>Th\xe9rapie</title></head><body><p>Th\xe9rapie cellulaire tr\xe8s efficace, sans douleur et sans risque pour vous.</p></body></html>")
+	tests := []struct {
+		name, contentType string
+		body              []byte
+	}{
+		{"meta charset", "text/html", latin1},
+		{"header charset", "text/html; charset=windows-1252", []byte("<p>Th\xe9rapie cellulaire tr\xe8s efficace, sans douleur et sans risque pour vous.</p>")},
+		{"utf-8 BOM", "", []byte("\xef\xbb\xbf<p>Thérapie cellulaire très efficace, sans douleur et sans risque pour vous.</p>")},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			d, err := Parse(tt.body, tt.contentType, "", "", Options{})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if !strings.HasPrefix(d.Text, "Thérapie cellulaire très efficace") {
+				t.Errorf("Text = %q, want decoded French", d.Text)
+			}
+		})
+	}
+}
+
+func TestParseRejects(t *testing.T) {
+	tests := []struct {
+		name, contentType string
+		body              []byte
+		want              error
+	}{
+		{"empty", "", nil, ErrEmpty},
+		{"only markup", "text/html", []byte("<html><body><script>x()</script></body></html>"), ErrEmpty},
+		{"pdf", "", []byte("%PDF-1.7\n..."), ErrNotText},
+		{"png declared as html", "text/html", []byte("\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR"), ErrNotText},
+		{"image type", "image/jpeg", []byte("not really a jpeg but declared so"), ErrNotText},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			_, err := Parse(tt.body, tt.contentType, "", "", Options{})
+			if err != tt.want {
+				t.Errorf("Parse error = %v, want %v", err, tt.want)
+			}
+		})
+	}
+}
+
+func TestPlainText(t *testing.T) {
+	d, err := Parse([]byte("Our therapy is safe.\nIt has no side effects and it is the best choice.\n\nBook your consultation today with the team."), "", "", "", Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if d.HTML || len(d.Blocks) != 2 || d.Lang != "en" {
+		t.Errorf("HTML=%v blocks=%d lang=%q, want false 2 en; text %q", d.HTML, len(d.Blocks), d.Lang, d.Text)
+	}
+}
+
+func TestTokenizeFoldsAndSplits(t *testing.T) {
+	var got []string
+	text := "L'efficacité NON-invasive: 87 % — Œuvre, Straße, 12 500 €"
+	for _, tok := range Tokenize(text) {
+		got = append(got, tok.Norm)
+		if tok.Start < 0 || tok.End > len(text) || tok.Start >= tok.End {
+			t.Fatalf("bad offsets %+v", tok)
+		}
+	}
+	want := []string{"l", "efficacite", "non", "invasive", "87", "%", "oeuvre", "strasse", "12", "500", "€"}
+	if diff := cmp.Diff(want, got); diff != "" {
+		t.Errorf("Tokenize (-want +got):\n%s", diff)
+	}
+}
+
+func TestDetectLanguage(t *testing.T) {
+	tests := []struct{ text, want string }{
+		{"Notre clinique vous propose un traitement sans effets secondaires pour les patients et leurs familles, dans le respect de vos choix.", "fr"},
+		{"Our clinic offers you a treatment that has been used for years with the support of your doctor and we are there for you.", "en"},
+		{"Unsere Klinik bietet Ihnen eine Behandlung, die sich seit Jahren bewährt hat, und wir sind für Sie da, wenn Sie uns brauchen.", "de"},
+	}
+	for _, tt := range tests {
+		if got, _ := DetectLanguage(tt.text); got != tt.want {
+			t.Errorf("DetectLanguage(%.30q) = %q, want %q", tt.text, got, tt.want)
+		}
+	}
+}
+
+func FuzzParse(f *testing.F) {
+	seed, _ := os.ReadFile("testdata/clinic-fr.html")
+	f.Add(seed, "text/html")
+	f.Add([]byte("<p>a. B! c? «D» e…</p><br><p>"), "")
+	f.Add([]byte("Dr. X. Y. z"), "text/plain")
+	f.Fuzz(func(t *testing.T, body []byte, ct string) {
+		d, err := Parse(body, ct, "", "https://x.example/", Options{})
+		if err != nil {
+			return
+		}
+		for _, s := range append(append([]Span{}, d.Blocks...), d.Sentences...) {
+			if s.Start < 0 || s.End > len(d.Text) || s.Start > s.End {
+				t.Fatalf("span %+v out of text of %d bytes", s, len(d.Text))
+			}
+		}
+		for _, tok := range Tokenize(d.Text) {
+			if tok.Start < 0 || tok.End > len(d.Text) || tok.Start >= tok.End {
+				t.Fatalf("token %+v out of text", tok)
+			}
+		}
+	})
+}

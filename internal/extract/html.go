@@ -1,0 +1,381 @@
+package extract
+
+import (
+	"net/url"
+	"strings"
+
+	"golang.org/x/net/html"
+	"golang.org/x/net/html/atom"
+)
+
+// Elements whose content is never text a reader sees.
+var invisible = map[atom.Atom]bool{
+	atom.Script: true, atom.Style: true, atom.Noscript: true, atom.Template: true,
+	atom.Svg: true, atom.Iframe: true, atom.Object: true, atom.Select: true,
+	atom.Head: true, atom.Canvas: true, atom.Math: true,
+}
+
+// Elements that end a block of text.
+var blockLevel = map[atom.Atom]bool{
+	atom.P: true, atom.Div: true, atom.Section: true, atom.Article: true, atom.Main: true,
+	atom.H1: true, atom.H2: true, atom.H3: true, atom.H4: true, atom.H5: true, atom.H6: true,
+	atom.Li: true, atom.Ul: true, atom.Ol: true, atom.Dl: true, atom.Dt: true, atom.Dd: true,
+	atom.Blockquote: true, atom.Figure: true, atom.Figcaption: true, atom.Table: true,
+	atom.Tr: true, atom.Td: true, atom.Th: true, atom.Caption: true, atom.Br: true, atom.Hr: true,
+	atom.Header: true, atom.Footer: true, atom.Nav: true, atom.Aside: true, atom.Form: true,
+	atom.Fieldset: true, atom.Legend: true, atom.Label: true, atom.Button: true, atom.Address: true,
+	atom.Pre: true, atom.Summary: true, atom.Details: true, atom.Body: true, atom.Html: true,
+	atom.Option: true, atom.Textarea: true,
+}
+
+// Elements with no end tag.
+var void = map[atom.Atom]bool{
+	atom.Area: true, atom.Base: true, atom.Br: true, atom.Col: true, atom.Embed: true,
+	atom.Hr: true, atom.Img: true, atom.Input: true, atom.Link: true, atom.Meta: true,
+	atom.Source: true, atom.Track: true, atom.Wbr: true,
+}
+
+// Words in class, id or role that mark boilerplate. Matched against the
+// folded attribute split on non-letters, so "main-nav" and "cookieBanner"
+// both hit.
+var boilerplateWords = []string{
+	"nav", "navbar", "navigation", "menu", "breadcrumb", "breadcrumbs", "cookie", "cookies",
+	"consent", "gdpr", "rgpd", "footer", "skip", "share", "social", "sharing", "banner",
+	"contentinfo", "related", "newsletter", "sidebar",
+}
+
+type frame struct {
+	tag         atom.Atom
+	boilerplate bool // this element opened a boilerplate region
+	invisible   bool
+	inArticle   bool // inside <article> or <main>
+}
+
+type htmlWalker struct {
+	d          *Document
+	base       *url.URL
+	stack      []frame
+	boilerDeep int // open boilerplate elements
+	hidden     int // open invisible elements
+	inTitle    bool
+	title      strings.Builder
+	main       textBuilder
+	boiler     textBuilder
+	anchor     *Link // the <a> being read
+	anchorText strings.Builder
+	seenLink   map[string]bool
+	seenAlt    map[string]bool
+}
+
+func parseHTML(d *Document, text string, base *url.URL) {
+	w := &htmlWalker{d: d, base: base, seenLink: map[string]bool{}, seenAlt: map[string]bool{}}
+	z := html.NewTokenizerFragment(strings.NewReader(text), "")
+	z.SetMaxBuf(0)
+	for {
+		tt := z.Next()
+		switch tt {
+		case html.ErrorToken:
+			w.finish()
+			return
+		case html.TextToken:
+			w.text(string(z.Text()))
+		case html.StartTagToken, html.SelfClosingTagToken:
+			name, hasAttr := z.TagName()
+			a := atom.Lookup(name)
+			var attrs map[string]string
+			if hasAttr {
+				attrs = readAttrs(z)
+			}
+			w.start(a, attrs, tt == html.SelfClosingTagToken)
+		case html.EndTagToken:
+			name, _ := z.TagName()
+			w.end(atom.Lookup(name))
+		}
+	}
+}
+
+func readAttrs(z *html.Tokenizer) map[string]string {
+	attrs := map[string]string{}
+	for {
+		k, v, more := z.TagAttr()
+		if _, dup := attrs[string(k)]; !dup {
+			attrs[string(k)] = string(v)
+		}
+		if !more {
+			return attrs
+		}
+	}
+}
+
+func (w *htmlWalker) inArticle() bool {
+	return len(w.stack) > 0 && w.stack[len(w.stack)-1].inArticle
+}
+
+func (w *htmlWalker) start(a atom.Atom, attrs map[string]string, selfClosing bool) {
+	switch a {
+	case atom.Html:
+		if l := attrs["lang"]; l != "" {
+			w.d.DeclaredLang = primaryTag(l)
+		}
+	case atom.Title:
+		w.inTitle = true
+	case atom.Base:
+		if h := attrs["href"]; h != "" && w.base != nil {
+			if u, err := w.base.Parse(h); err == nil {
+				w.base = u
+			}
+		}
+	case atom.Meta:
+		if strings.EqualFold(attrs["property"], "og:type") {
+			w.d.OGType = strings.ToLower(strings.TrimSpace(attrs["content"]))
+		}
+		if strings.EqualFold(attrs["http-equiv"], "content-language") && w.d.DeclaredLang == "" {
+			w.d.DeclaredLang = primaryTag(attrs["content"])
+		}
+	case atom.Link:
+		if hasToken(attrs["rel"], "alternate") && attrs["hreflang"] != "" {
+			w.alternate(attrs["hreflang"], attrs["href"])
+		}
+	case atom.A:
+		w.closeAnchor()
+		if u := w.resolve(attrs["href"]); u != "" {
+			lang := attrs["hreflang"]
+			if lang == "" {
+				lang = attrs["lang"]
+			}
+			w.anchor = &Link{URL: u, Lang: strings.ToLower(lang)}
+			if attrs["hreflang"] != "" {
+				w.alternate(attrs["hreflang"], attrs["href"])
+			}
+		}
+	case atom.Img:
+		if w.hidden == 0 {
+			if alt := collapse(attrs["alt"]); len(alt) > 3 {
+				w.out().block()
+				w.out().write(alt)
+				w.out().block()
+			}
+		}
+	}
+	if void[a] || selfClosing && a == 0 {
+		if blockLevel[a] {
+			w.out().block()
+		}
+		return
+	}
+	f := frame{tag: a, inArticle: w.inArticle() || a == atom.Article || a == atom.Main}
+	if invisible[a] || isHidden(attrs) {
+		f.invisible = true
+		w.hidden++
+	} else if w.isBoilerplate(a, attrs, f.inArticle) {
+		f.boilerplate = true
+		w.boilerDeep++
+	}
+	if blockLevel[a] {
+		w.out().block()
+	}
+	w.stack = append(w.stack, f)
+}
+
+func (w *htmlWalker) end(a atom.Atom) {
+	if a == atom.Title {
+		w.inTitle = false
+	}
+	if a == atom.A {
+		w.closeAnchor()
+	}
+	// Pop to the matching open element; a stray end tag closes nothing.
+	i := len(w.stack) - 1
+	for i >= 0 && w.stack[i].tag != a {
+		i--
+	}
+	if i < 0 {
+		if blockLevel[a] {
+			w.out().block()
+		}
+		return
+	}
+	for j := len(w.stack) - 1; j >= i; j-- {
+		if blockLevel[w.stack[j].tag] {
+			w.out().block()
+		}
+		if w.stack[j].invisible {
+			w.hidden--
+		}
+		if w.stack[j].boilerplate {
+			w.boilerDeep--
+		}
+	}
+	w.stack = w.stack[:i]
+}
+
+func (w *htmlWalker) text(s string) {
+	if w.inTitle {
+		w.title.WriteString(s)
+		return
+	}
+	if w.hidden > 0 {
+		return
+	}
+	if w.anchor != nil {
+		w.anchorText.WriteString(s)
+	}
+	w.out().write(s)
+}
+
+func (w *htmlWalker) out() *textBuilder {
+	if w.boilerDeep > 0 {
+		return &w.boiler
+	}
+	return &w.main
+}
+
+func (w *htmlWalker) isBoilerplate(a atom.Atom, attrs map[string]string, inArticle bool) bool {
+	switch a {
+	case atom.Nav:
+		return true
+	case atom.Footer:
+		// An article's own footer (its sources, its author) is content.
+		return !inArticle
+	}
+	if role := strings.ToLower(attrs["role"]); role == "navigation" || role == "contentinfo" || role == "search" {
+		return true
+	}
+	for _, key := range []string{"class", "id"} {
+		v := attrs[key]
+		if v == "" {
+			continue
+		}
+		for _, word := range splitWords(v) {
+			for _, b := range boilerplateWords {
+				if word == b {
+					return true
+				}
+			}
+		}
+	}
+	return false
+}
+
+// splitWords splits an attribute such as "main-nav cookieBanner" into
+// lower-case words: main, nav, cookie, banner.
+func splitWords(v string) []string {
+	var words []string
+	var b strings.Builder
+	flush := func() {
+		if b.Len() > 0 {
+			words = append(words, b.String())
+			b.Reset()
+		}
+	}
+	prevLower := false
+	for _, r := range v {
+		switch {
+		case r >= 'a' && r <= 'z':
+			b.WriteRune(r)
+			prevLower = true
+		case r >= 'A' && r <= 'Z':
+			if prevLower {
+				flush()
+			}
+			b.WriteRune(r + 'a' - 'A')
+			prevLower = false
+		default:
+			flush()
+			prevLower = false
+		}
+	}
+	flush()
+	return words
+}
+
+func isHidden(attrs map[string]string) bool {
+	if _, ok := attrs["hidden"]; ok {
+		return true
+	}
+	if strings.EqualFold(attrs["aria-hidden"], "true") {
+		return true
+	}
+	style := strings.ReplaceAll(strings.ToLower(attrs["style"]), " ", "")
+	return strings.Contains(style, "display:none") || strings.Contains(style, "visibility:hidden")
+}
+
+func hasToken(list, tok string) bool {
+	for _, f := range strings.Fields(strings.ToLower(list)) {
+		if f == tok {
+			return true
+		}
+	}
+	return false
+}
+
+func (w *htmlWalker) resolve(href string) string {
+	href = strings.TrimSpace(href)
+	if href == "" || strings.HasPrefix(href, "#") {
+		return ""
+	}
+	var u *url.URL
+	var err error
+	if w.base != nil {
+		u, err = w.base.Parse(href)
+	} else {
+		u, err = url.Parse(href)
+	}
+	if err != nil || (u.Scheme != "http" && u.Scheme != "https" && u.Scheme != "") {
+		return ""
+	}
+	u.Fragment = ""
+	u.RawFragment = ""
+	return u.String()
+}
+
+func (w *htmlWalker) alternate(lang, href string) {
+	u := w.resolve(href)
+	lang = strings.ToLower(strings.TrimSpace(lang))
+	if u == "" || lang == "" || w.seenAlt[lang+" "+u] {
+		return
+	}
+	w.seenAlt[lang+" "+u] = true
+	w.d.Alternates = append(w.d.Alternates, Alternate{Lang: lang, URL: u})
+}
+
+func (w *htmlWalker) closeAnchor() {
+	if w.anchor == nil {
+		return
+	}
+	l := *w.anchor
+	l.Text = collapse(w.anchorText.String())
+	if l.Lang == "" {
+		l.Lang = switcherLang(l.Text)
+	}
+	w.anchor = nil
+	w.anchorText.Reset()
+	if w.seenLink[l.URL] {
+		return
+	}
+	w.seenLink[l.URL] = true
+	w.d.Links = append(w.d.Links, l)
+}
+
+func (w *htmlWalker) finish() {
+	w.closeAnchor()
+	w.main.block()
+	w.boiler.block()
+	w.d.Title = collapse(w.title.String())
+	w.d.Text, w.d.Blocks = w.main.String(), w.main.blocks
+	w.d.Boilerplate = w.boiler.String()
+}
+
+// switcherLang reads a language switcher's label: "Français", "FR",
+// "Version française" → "fr".
+func switcherLang(label string) string {
+	switch Fold(strings.Trim(label, " []()|/")) {
+	case "fr", "francais", "version francaise", "french", "en francais", "fr-fr":
+		return "fr"
+	case "en", "english", "anglais", "english version", "englisch":
+		return "en"
+	case "de", "deutsch", "allemand", "german", "deutsche version":
+		return "de"
+	}
+	return ""
+}

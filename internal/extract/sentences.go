@@ -1,0 +1,120 @@
+package extract
+
+import (
+	"strings"
+	"unicode"
+	"unicode/utf8"
+)
+
+// abbreviations end with a period that does not end a sentence (folded,
+// without the period). French, English and German.
+var abbreviations = map[string]bool{
+	"dr": true, "pr": true, "prof": true, "m": true, "mm": true, "mme": true, "mmes": true,
+	"mlle": true, "mr": true, "mrs": true, "ms": true, "st": true, "ste": true, "env": true,
+	"cf": true, "etc": true, "ex": true, "vs": true, "no": true, "n°": true, "p": true,
+	"ca": true, "bzw": true, "inkl": true, "dipl": true, "approx": true, "fig": true,
+	"vol": true, "art": true, "al": true, "eg": true, "ie": true, "z": true, "b": true,
+	"u": true, "a": true, "d": true, "h": true, "jr": true, "sr": true, "inc": true,
+	"ltd": true, "co": true, "tél": true, "tel": true, "min": true, "max": true,
+	"resp": true, "usw": true, "evtl": true, "ggf": true, "nr": true, "str": true,
+}
+
+// segment splits each block of text into sentences. A sentence ends at . ! ?
+// or … (with any closing quotes or brackets) followed by white space and a
+// capital, a digit or an opening quote — unless the period closes an
+// abbreviation or an initial ("Dr.", "env.", "J. Martin").
+func segment(text string, blocks []Span) []Span {
+	var out []Span
+	for _, b := range blocks {
+		start := b.Start
+		i := b.Start
+		for i < b.End {
+			r, size := utf8.DecodeRuneInString(text[i:b.End])
+			if r != '.' && r != '!' && r != '?' && r != '…' {
+				i += size
+				continue
+			}
+			end := i + size
+			// Runs of terminators and closing quotes belong to this sentence.
+			for end < b.End {
+				r2, s2 := utf8.DecodeRuneInString(text[end:b.End])
+				if strings.ContainsRune(".!?…»”\")]’'", r2) {
+					end += s2
+					continue
+				}
+				break
+			}
+			if end >= b.End {
+				break
+			}
+			next, nextSize := utf8.DecodeRuneInString(text[end:b.End])
+			if !unicode.IsSpace(next) {
+				i = end
+				continue
+			}
+			k := end + nextSize
+			for k < b.End {
+				r3, s3 := utf8.DecodeRuneInString(text[k:b.End])
+				if !unicode.IsSpace(r3) {
+					break
+				}
+				k += s3
+			}
+			if k >= b.End {
+				break
+			}
+			first, _ := utf8.DecodeRuneInString(text[k:b.End])
+			opener := unicode.IsUpper(first) || unicode.IsDigit(first) || strings.ContainsRune("«“\"„(¿¡‘'", first)
+			if !opener || (r == '.' && abbreviationBefore(text, start, i)) {
+				i = end
+				continue
+			}
+			out = append(out, Span{start, end})
+			start = k
+			i = k
+		}
+		if s := trimSpan(text, Span{start, b.End}); s.End > s.Start {
+			out = append(out, s)
+		}
+	}
+	return out
+}
+
+// abbreviationBefore reports whether the word ending at the period at dot
+// is an abbreviation or a single-letter initial.
+func abbreviationBefore(text string, sentStart, dot int) bool {
+	j := dot
+	for j > sentStart {
+		r, size := utf8.DecodeLastRuneInString(text[sentStart:j])
+		if !unicode.IsLetter(r) && r != '°' {
+			break
+		}
+		j -= size
+	}
+	word := text[j:dot]
+	if word == "" {
+		return false
+	}
+	if utf8.RuneCountInString(word) == 1 {
+		return true
+	}
+	return abbreviations[Fold(word)]
+}
+
+func trimSpan(text string, s Span) Span {
+	for s.Start < s.End {
+		r, size := utf8.DecodeRuneInString(text[s.Start:s.End])
+		if !unicode.IsSpace(r) {
+			break
+		}
+		s.Start += size
+	}
+	for s.End > s.Start {
+		r, size := utf8.DecodeLastRuneInString(text[s.Start:s.End])
+		if !unicode.IsSpace(r) {
+			break
+		}
+		s.End -= size
+	}
+	return s
+}

@@ -1,0 +1,85 @@
+package extract
+
+import (
+	"strings"
+	"unicode"
+	"unicode/utf8"
+)
+
+// textBuilder accumulates visible text as blocks, one per line, with
+// whitespace collapsed, recording each block's span.
+type textBuilder struct {
+	b         strings.Builder
+	blocks    []Span
+	open      bool // a block has text not yet closed
+	start     int  // start of the open block
+	pendSpace bool // whitespace seen since the last character
+}
+
+func (t *textBuilder) write(s string) {
+	for _, r := range s {
+		if unicode.IsSpace(r) { // includes no-break spaces
+			if t.open {
+				t.pendSpace = true
+			}
+			continue
+		}
+		if r == utf8.RuneError || unicode.IsControl(r) {
+			continue
+		}
+		if !t.open {
+			if t.b.Len() > 0 {
+				t.b.WriteByte('\n')
+			}
+			t.start = t.b.Len()
+			t.open = true
+		} else if t.pendSpace {
+			t.b.WriteByte(' ')
+		}
+		t.pendSpace = false
+		t.b.WriteRune(r)
+	}
+}
+
+// block closes the open block, if any.
+func (t *textBuilder) block() {
+	if t.open {
+		t.blocks = append(t.blocks, Span{t.start, t.b.Len()})
+	}
+	t.open = false
+	t.pendSpace = false
+}
+
+func (t *textBuilder) String() string { return t.b.String() }
+
+// collapse trims s and folds its runs of white space to one space.
+func collapse(s string) string {
+	return strings.Join(strings.Fields(s), " ")
+}
+
+func parsePlain(d *Document, text string) {
+	var t textBuilder
+	// A blank line ends a paragraph; single newlines are wrapped lines.
+	for _, para := range strings.Split(strings.ReplaceAll(text, "\r\n", "\n"), "\n\n") {
+		t.write(para)
+		t.block()
+	}
+	d.Text, d.Blocks = t.String(), t.blocks
+	for _, line := range strings.Split(d.Text, "\n") {
+		if line != "" {
+			d.Title = truncate(line, 120)
+			break
+		}
+	}
+}
+
+// truncate cuts s to at most n bytes on a rune boundary.
+func truncate(s string, n int) string {
+	if len(s) <= n {
+		return s
+	}
+	for n > 0 && !utf8.RuneStart(s[n]) {
+		n--
+	}
+	return s[:n]
+}
