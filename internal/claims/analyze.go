@@ -1,0 +1,239 @@
+package claims
+
+import (
+	"math"
+	"time"
+
+	"vigie/internal/extract"
+)
+
+// Registry says whether a medicine is authorised at a date. The registry
+// package implements it.
+type Registry interface {
+	Authorised(id string, at time.Time) bool
+}
+
+// Analyzer analyses documents with one rule set. It is safe for concurrent use.
+type Analyzer struct {
+	Rules    *Rules
+	Registry Registry // nil: no product counts as authorised
+}
+
+// maxQuote bounds a quote: a longer sentence is cut around the match.
+const maxQuote = 400
+
+// sentence is one sentence with its tokens and the matches in it.
+type sentence struct {
+	span    extract.Span
+	toks    []extract.Token
+	matches []match
+}
+
+// Analyze reads doc and returns its page report. at is the capture date,
+// against which authorisations are checked.
+func (a *Analyzer) Analyze(doc *extract.Document, at time.Time) *Report {
+	sents := a.match(doc)
+	rep := &Report{URL: doc.URL, Lang: doc.Lang, Title: doc.Title, Therapies: []Therapy{}, Claims: []Claim{}}
+
+	// First pass: the page's voice, from its cues.
+	var fp, critical, scientific, attributed int
+	hasOffer := false
+	for _, s := range sents {
+		for _, m := range s.matches {
+			o := a.Rules.owners[m.owner]
+			switch {
+			case o.kind == ownCue && cueKind(o.idx) == cueFirstPerson:
+				if !inQuotes(doc.Text, s.span.Start, s.toks[m.start].Start) {
+					fp++
+				}
+			case o.kind == ownCue && cueKind(o.idx) == cueCritical:
+				critical++
+			case o.kind == ownCue && cueKind(o.idx) == cueScientific:
+				scientific++
+			case o.kind == ownRule:
+				if a.Rules.rules[o.idx].category == "offer" {
+					hasOffer = true
+				}
+				if a.attributed(doc.Text, s, m) {
+					attributed++
+				}
+			}
+		}
+	}
+	switch {
+	case critical >= 2 && critical > fp:
+		rep.Voice = VoiceReporting
+	case scientific >= 3 && fp == 0:
+		rep.Voice = VoiceScientific
+	case fp >= 2 || fp >= 1 && hasOffer:
+		rep.Voice = VoiceProvider
+	case attributed >= 2 && fp == 0:
+		rep.Voice = VoiceReporting
+	default:
+		rep.Voice = VoiceNeutral
+	}
+
+	// Second pass: claims with their stance, and therapies.
+	seenTherapy := map[string]bool{}
+	for _, s := range sents {
+		seenCat := map[string]bool{}
+		for _, m := range s.matches {
+			o := a.Rules.owners[m.owner]
+			switch o.kind {
+			case ownTherapy:
+				t := a.Rules.therapies[o.idx]
+				if seenTherapy[t.id] || containedInLonger(s.matches, m, a.Rules.owners) {
+					continue
+				}
+				seenTherapy[t.id] = true
+				rep.Therapies = append(rep.Therapies, a.therapy(t, doc.Lang, at))
+			case ownRule:
+				r := a.Rules.rules[o.idx]
+				if seenCat[r.category] {
+					continue // one claim per category and sentence
+				}
+				seenCat[r.category] = true
+				rep.Claims = append(rep.Claims, a.claim(doc.Text, s, m, r, rep.Voice))
+			}
+		}
+	}
+	rep.Audience = a.audience(doc)
+	a.verdict(rep, fp)
+	return rep
+}
+
+// match runs the matcher over each sentence.
+func (a *Analyzer) match(doc *extract.Document) []sentence {
+	toks := extract.Tokenize(doc.Text)
+	sents := make([]sentence, 0, len(doc.Sentences))
+	ti := 0
+	for _, sp := range doc.Sentences {
+		for ti < len(toks) && toks[ti].Start < sp.Start {
+			ti++
+		}
+		j := ti
+		for j < len(toks) && toks[j].End <= sp.End {
+			j++
+		}
+		s := sentence{span: sp, toks: toks[ti:j]}
+		ti = j
+		if len(s.toks) > 0 {
+			s.matches = a.Rules.m.find(nil, s.toks)
+		}
+		sents = append(sents, s)
+	}
+	return sents
+}
+
+func (a *Analyzer) therapy(t therapyEntry, lang string, at time.Time) Therapy {
+	name := t.names[lang]
+	for _, l := range []string{"fr", "en"} {
+		if name == "" {
+			name = t.names[l]
+		}
+	}
+	if name == "" {
+		name = t.id
+	}
+	return Therapy{
+		ID: t.id, Name: name, Class: t.class, Product: t.product,
+		Authorised: t.product && a.Registry != nil && a.Registry.Authorised(t.id, at),
+	}
+}
+
+// containedInLonger reports whether another therapy match strictly covers m:
+// "cellules souches mésenchymateuses" names one therapy, not two.
+func containedInLonger(ms []match, m match, owners []owner) bool {
+	for _, o := range ms {
+		if owners[o.owner].kind == ownTherapy && o.start <= m.start && o.end >= m.end && o.end-o.start > m.end-m.start {
+			return true
+		}
+	}
+	return false
+}
+
+func (a *Analyzer) claim(text string, s sentence, m match, r rule, voice string) Claim {
+	ms, me := s.toks[m.start].Start, s.toks[m.end-1].End
+	start, end := s.span.Start, s.span.End
+	if end-start > maxQuote {
+		start, end = window(s, ms, me)
+	}
+	return Claim{
+		Category: r.category, Stance: a.stance(text, s, m, voice), Quote: text[start:end],
+		Rule: r.id, Start: start, End: end, Match: text[ms:me], R5122: a.Rules.r5122[r.category],
+	}
+}
+
+// window cuts a long sentence to about maxQuote bytes around the match, on
+// token boundaries.
+func window(s sentence, ms, me int) (int, int) {
+	slack := (maxQuote - (me - ms)) / 2
+	if slack < 0 {
+		slack = 0
+	}
+	start, end := ms, me
+	for _, t := range s.toks {
+		if t.Start >= ms-slack && t.Start < start {
+			start = t.Start
+		}
+		if t.End <= me+slack && t.End > end {
+			end = t.End
+		}
+	}
+	return start, end
+}
+
+// verdict decides whether the page promotes a therapy, from features an
+// inspector would name: what it claims, whether it sells, who speaks.
+func (a *Analyzer) verdict(rep *Report, firstPerson int) {
+	cats := map[string]bool{}
+	presentation, offer := 0, 0
+	for _, c := range rep.Claims {
+		if c.Stance != Promotional || c.Category == "manipulation" {
+			continue
+		}
+		cats[c.Category] = true
+		switch c.Category {
+		case "offer":
+			offer++
+		case "travel":
+		default:
+			presentation++
+		}
+	}
+	therapy := 0.0
+	if len(rep.Therapies) > 0 {
+		therapy = 1
+	}
+	third := 0.0
+	if rep.Voice == VoiceReporting || rep.Voice == VoiceScientific {
+		third = 1
+	}
+	rep.Features = []Feature{
+		{"promotional_categories", float64(len(cats)), 0.7},
+		{"offer", b2f(offer > 0), 1.5},
+		{"first_person", float64(firstPerson), 0.8},
+		{"therapy_named", therapy, 1.0},
+		{"third_party_voice", third, -4},
+	}
+	z := -4.0
+	for _, f := range rep.Features {
+		v := f.Value
+		switch f.Name {
+		case "promotional_categories":
+			v = math.Min(v, 6)
+		case "first_person":
+			v = math.Min(v, 3)
+		}
+		z += f.Weight * v
+	}
+	rep.Score = math.Round(1/(1+math.Exp(-z))*1000) / 1000
+	rep.Promotional = rep.Score >= 0.5 && third == 0 && (presentation > 0 || offer > 0 && therapy > 0)
+}
+
+func b2f(b bool) float64 {
+	if b {
+		return 1
+	}
+	return 0
+}

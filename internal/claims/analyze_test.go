@@ -1,0 +1,216 @@
+package claims
+
+import (
+	"encoding/json"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/google/go-cmp/cmp"
+
+	"vigie/internal/extract"
+	"vigie/internal/registry"
+)
+
+func analyzer(t testing.TB) *Analyzer {
+	t.Helper()
+	rules, err := DefaultRules()
+	if err != nil {
+		t.Fatal(err)
+	}
+	reg, err := registry.Default()
+	if err != nil {
+		t.Fatal(err)
+	}
+	return &Analyzer{Rules: rules, Registry: reg}
+}
+
+var captureDate = time.Date(2026, 11, 22, 10, 0, 0, 0, time.UTC)
+
+func analyzeString(t *testing.T, a *Analyzer, html string) *Report {
+	t.Helper()
+	doc, err := extract.Parse([]byte(html), "text/html", "", "https://site.example/page", extract.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return a.Analyze(doc, captureDate)
+}
+
+// stanceOf returns the stance of the first claim of category cat.
+func stanceOf(r *Report, cat string) string {
+	for _, c := range r.Claims {
+		if c.Category == cat {
+			return c.Stance
+		}
+	}
+	return "none"
+}
+
+func TestStance(t *testing.T) {
+	a := analyzer(t)
+	tests := []struct {
+		name, html, category, want string
+	}{
+		{"provider asserts", `<p>Notre clinique propose un traitement sans effets secondaires. Nous organisons votre séjour.</p>`, "safety", Promotional},
+		{"ne ... aucun is still a claim", `<p>Notre vaccin n'a aucun effet secondaire.</p>`, "safety", Promotional},
+		{"pas sans risque", `<p>Ce traitement n'est pas sans risque.</p>`, "safety", Negated},
+		{"no evidence", `<p>Aucune preuve ne montre que cette thérapie guérit le cancer.</p>`, "efficacy", Negated},
+		{"negation inside the match", `<p>Les essais n'ont pas montré de bénéfice sur la survie.</p>`, "endorsement", Negated},
+		{"english not", `<p>This therapy is not risk-free.</p>`, "safety", Negated},
+		{"attributed on a neutral page", `<p>Selon la clinique, le traitement est sans effets secondaires.</p>`, "safety", Reported},
+		{"quoted on a neutral page", `<p>Le site parle d'un vaccin « sans effets secondaires ».</p>`, "safety", Reported},
+		{"news voice", `<article><p>Enquête : des cliniques à l'étranger vendent un traitement « sans effets secondaires ». L'ANSM met en garde contre ces offres non autorisées. Ces pratiques sont dangereuses.</p></article>`, "safety", Reported},
+		{"scientific reporting", `<p>Methods: 20 patients were enrolled in a phase I trial. No grade 3 adverse events were observed, and side effects were minimal. Further trials are needed.</p>`, "safety", Reported},
+		{"testimonial relayed by provider", `<p>Nos patients témoignent. « Ma tumeur a disparu », raconte Sophie. Réservez votre consultation avec notre équipe.</p>`, "testimonial", Promotional},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			r := analyzeString(t, a, tt.html)
+			if got := stanceOf(r, tt.category); got != tt.want {
+				t.Errorf("stance of %s = %s, want %s (voice %s, claims %+v)", tt.category, got, tt.want, r.Voice, r.Claims)
+			}
+		})
+	}
+}
+
+func TestQuotesAreVerbatimSentences(t *testing.T) {
+	a := analyzer(t)
+	long := strings.Repeat("Notre clinique accompagne chaque patient avec attention et bienveillance, ", 12)
+	r := analyzeString(t, a, `<p>Notre traitement est sans effets secondaires. `+long+`et il est sans douleur.</p>`)
+	if len(r.Claims) < 2 {
+		t.Fatalf("claims = %+v, want at least 2", r.Claims)
+	}
+	doc, _ := extract.Parse([]byte(`<p>Notre traitement est sans effets secondaires. `+long+`et il est sans douleur.</p>`), "text/html", "", "", extract.Options{})
+	for _, c := range r.Claims {
+		if doc.Text[c.Start:c.End] != c.Quote {
+			t.Errorf("quote %q is not Text[%d:%d]", c.Quote, c.Start, c.End)
+		}
+		if !strings.Contains(c.Quote, c.Match) || len(c.Quote) > maxQuote+40 {
+			t.Errorf("quote %q (%d bytes) lacks its match %q or is too long", c.Quote, len(c.Quote), c.Match)
+		}
+	}
+	if r.Claims[0].Quote != "Notre traitement est sans effets secondaires." {
+		t.Errorf("first quote = %q, want the whole sentence", r.Claims[0].Quote)
+	}
+}
+
+func TestTherapiesAndAuthorisation(t *testing.T) {
+	a := analyzer(t)
+	r := analyzeString(t, a, `<p>Kymriah (tisagenlecleucel) est une thérapie par cellules CAR-T. Les cellules souches mésenchymateuses sont étudiées. Le vaccin à cellules dendritiques n'est pas autorisé.</p>`)
+	got := map[string]Therapy{}
+	for _, th := range r.Therapies {
+		got[th.ID] = th
+	}
+	if !got["kymriah"].Authorised || got["kymriah"].Class != "gene_therapy" {
+		t.Errorf("kymriah = %+v, want authorised gene_therapy", got["kymriah"])
+	}
+	if th, ok := got["dendritic-cell-therapy"]; !ok || th.Authorised {
+		t.Errorf("dendritic-cell-therapy = %+v (found %v), want found, not authorised", th, ok)
+	}
+	if _, ok := got["stem-cell-therapy"]; ok {
+		t.Errorf("generic stem-cell-therapy listed beside the mesenchymal one it is part of: %+v", r.Therapies)
+	}
+	if _, ok := got["mesenchymal-stem-cell-therapy"]; !ok {
+		t.Errorf("mesenchymal-stem-cell-therapy not found: %+v", r.Therapies)
+	}
+}
+
+func TestAudienceSignals(t *testing.T) {
+	a := analyzer(t)
+	tests := []struct {
+		name, url, html string
+		french          bool
+		want            []string
+	}{
+		{"english page with french alternate", "https://klinik.example/en/", `<html lang="en"><head><link rel="alternate" hreflang="fr-CH" href="/fr/"></head><body><p>Our clinic offers the treatment to patients from all over the world and we are there for you.</p></body></html>`, true, []string{"hreflang-fr"}},
+		{"english page, phone and euros only", "https://klinik.example/", `<html lang="en"><body><p>Call +33 1 84 60 27 19. The cycle costs 9 000 € and our team is there for you.</p></body></html>`, true, []string{"phone-fr", "price-eur"}},
+		{"english page, euros only", "https://klinik.example/", `<html lang="en"><body><p>The cycle costs 9 000 € and our team is there for you with the best care.</p></body></html>`, false, []string{"price-eur"}},
+		{"french path and tld", "https://clinique.fr/fr/soins?lang=fr", `<html><body><p>Une page courte.</p></body></html>`, true, []string{"path-fr", "param-lang-fr", "tld-fr"}},
+		{"french city capitalised only", "https://x.example/", `<html lang="en"><body><p>Sophie from Lyon says it was nice, and the tours were great for the patients.</p></body></html>`, false, []string{"city-fr"}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			doc, err := extract.Parse([]byte(tt.html), "text/html", "", tt.url, extract.Options{})
+			if err != nil {
+				t.Fatal(err)
+			}
+			got := a.Analyze(doc, captureDate).Audience
+			if got.FrenchPublic != tt.french {
+				t.Errorf("french_public = %v, want %v (signals %v)", got.FrenchPublic, tt.french, got.Signals)
+			}
+			if diff := cmp.Diff(tt.want, got.Signals); diff != "" {
+				t.Errorf("signals (-want +got):\n%s", diff)
+			}
+		})
+	}
+}
+
+// TestHeldOut checks pages written apart from the rules, in other voices, and
+// never used to tune them (testdata/heldout/labels.json).
+func TestHeldOut(t *testing.T) {
+	a := analyzer(t)
+	var labels []struct {
+		File         string   `json:"file"`
+		Promotional  bool     `json:"promotional"`
+		FrenchPublic bool     `json:"french_public"`
+		Categories   []string `json:"categories"`
+	}
+	b, err := os.ReadFile("testdata/heldout/labels.json")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := json.Unmarshal(b, &labels); err != nil {
+		t.Fatal(err)
+	}
+	var tp, fp, fn int
+	for _, l := range labels {
+		body, err := os.ReadFile(filepath.Join("testdata/heldout", l.File))
+		if err != nil {
+			t.Fatal(err)
+		}
+		doc, err := extract.Parse(body, "", "", "", extract.Options{})
+		if err != nil {
+			t.Fatalf("%s: %v", l.File, err)
+		}
+		r := a.Analyze(doc, captureDate)
+		if r.Promotional != l.Promotional || r.Audience.FrenchPublic != l.FrenchPublic {
+			t.Errorf("%s: promotional %v french_public %v, want %v %v", l.File, r.Promotional, r.Audience.FrenchPublic, l.Promotional, l.FrenchPublic)
+		}
+		got := map[string]bool{}
+		for _, c := range r.Claims {
+			if doc.Text[c.Start:c.End] != c.Quote {
+				t.Errorf("%s: quote %q is not verbatim at %d:%d", l.File, c.Quote, c.Start, c.End)
+			}
+			if r.Promotional && c.Stance == Promotional {
+				got[c.Category] = true
+			}
+		}
+		want := map[string]bool{}
+		for _, c := range l.Categories {
+			want[c] = true
+			if got[c] {
+				tp++
+			} else {
+				fn++
+			}
+		}
+		for c := range got {
+			if !want[c] {
+				fp++
+			}
+		}
+		if l.Promotional && strings.HasPrefix(l.File, "fr-") && len(got) < 4 {
+			t.Errorf("%s: %d promotional categories, want at least 4", l.File, len(got))
+		}
+	}
+	precision := float64(tp) / float64(max(1, tp+fp))
+	recall := float64(tp) / float64(max(1, tp+fn))
+	t.Logf("held-out: category precision %.2f, recall %.2f", precision, recall)
+	// Floors at the figures measured when the set was written (0.64 recall):
+	// a change that loses ground fails; issue "claims" raises them.
+	if precision < 0.9 || recall < 0.6 {
+		t.Errorf("held-out category precision %.2f recall %.2f, want ≥ 0.90 and ≥ 0.60", precision, recall)
+	}
+}

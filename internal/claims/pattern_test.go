@@ -1,0 +1,87 @@
+package claims
+
+import (
+	"strings"
+	"testing"
+
+	"vigie/internal/extract"
+)
+
+func TestPatternMatching(t *testing.T) {
+	tests := []struct {
+		pattern, text string
+		want          string // matched words, "" for no match
+	}{
+		{"sans effet* secondaire*", "Un traitement SANS effets secondaires.", "SANS effets secondaires"},
+		{"sans ~2 effet* secondaire*", "sans aucun effet secondaire", "sans aucun effet secondaire"},
+		{"sans ~1 effet* secondaire*", "sans le moindre effet secondaire", ""},
+		{"taux ~3 reponse ~6 #", "un taux de réponse de 87 %", "taux de réponse de 87"},
+		{"# ~2 €", "12 500 € le cycle", "12 500 €"},
+		{"l efficacite", "L'efficacité prouvée", "L'efficacité"},
+		{"non invasi*", "une méthode non-invasive", "non-invasive"},
+		{"guerison [complete|totale] possible", "guérison possible", "guérison possible"},
+		{"guerison [complete|totale] possible", "guérison totale possible", "guérison totale possible"},
+		{"oeuvre", "Œuvre", "Œuvre"},
+		{"strasse", "Straße", "Straße"},
+		{"car t", "les cellules CAR-T", "CAR-T"},
+		{"car t", "car il faut", ""},
+	}
+	for _, tt := range tests {
+		t.Run(tt.pattern+"/"+tt.text, func(t *testing.T) {
+			m := newMatcher()
+			if err := m.add(tt.pattern, 0); err != nil {
+				t.Fatal(err)
+			}
+			toks := extract.Tokenize(tt.text)
+			ms := m.find(nil, toks)
+			got := ""
+			if len(ms) > 0 {
+				got = tt.text[toks[ms[0].start].Start:toks[ms[0].end-1].End]
+			}
+			if got != tt.want {
+				t.Errorf("match %q in %q = %q, want %q", tt.pattern, tt.text, got, tt.want)
+			}
+		})
+	}
+}
+
+func TestPatternErrors(t *testing.T) {
+	for _, bad := range []string{"", "~2 effet", "[sans] effet", "effet ~2", "effet ~0 x", "effet ~99 x", "l'effet", "a|"} {
+		if _, err := compilePattern(bad); err == nil {
+			t.Errorf("compilePattern(%q) accepted a bad pattern", bad)
+		}
+	}
+}
+
+func TestLoadRulesErrorsNameTheRule(t *testing.T) {
+	tests := []struct{ file, want string }{
+		{"rules: [{id: x.y, category: bogus, patterns: [a]}]", `rule "x.y": unknown category "bogus"`},
+		{"rules: [{id: x.y, category: safety, patterns: [\"~3 a\"]}]", `rule "x.y": pattern`},
+		{"rules: [{id: x.y, category: safety, patterns: [a], colour: red}]", "field colour not found"},
+		{"cues: {shouting: [a]}", `unknown cue kind "shouting"`},
+		{"therapies: [{id: t, class: magic, patterns: [a]}]", `therapy "t": unknown class "magic"`},
+	}
+	for _, tt := range tests {
+		_, err := compileRules(map[string][]byte{"bad.yaml": []byte(tt.file)})
+		if err == nil || !strings.Contains(err.Error(), tt.want) || !strings.Contains(err.Error(), "bad.yaml") {
+			t.Errorf("compileRules(%q) error = %v, want it to name bad.yaml and say %q", tt.file, err, tt.want)
+		}
+	}
+}
+
+func FuzzMatch(f *testing.F) {
+	rules, err := DefaultRules()
+	if err != nil {
+		f.Fatal(err)
+	}
+	f.Add("Notre traitement est sans effets secondaires, 12 500 € : « guérison » assurée.")
+	f.Add("It's free of side effects… 87 % success!")
+	f.Fuzz(func(t *testing.T, text string) {
+		toks := extract.Tokenize(text)
+		for _, m := range rules.m.find(nil, toks) {
+			if m.start < 0 || m.end > len(toks) || m.start >= m.end {
+				t.Fatalf("match %+v out of %d tokens", m, len(toks))
+			}
+		}
+	})
+}

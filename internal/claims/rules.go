@@ -1,0 +1,260 @@
+package claims
+
+import (
+	"bytes"
+	"embed"
+	"errors"
+	"fmt"
+	"io"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"sort"
+	"strings"
+
+	"go.yaml.in/yaml/v3"
+)
+
+//go:embed rules/*.yaml rules/audience.txt
+var embedded embed.FS
+
+// DefaultRules returns the embedded rule set.
+func DefaultRules() (*Rules, error) { return LoadRulesWithDefaults("") }
+
+// LoadRulesWithDefaults returns the embedded rules with dir's files added or
+// substituted by name ("" for none).
+func LoadRulesWithDefaults(dir string) (*Rules, error) {
+	sub, err := fs.Sub(embedded, "rules")
+	if err != nil {
+		return nil, err
+	}
+	return LoadRules(sub, dir)
+}
+
+// LoadRules compiles every *.yaml file of fsys, and its list of French
+// cities (audience.txt). When dir is not "", its
+// *.yaml files are read too: a file with the name of an embedded one
+// replaces it, others are added. Errors name the file and the rule.
+func LoadRules(fsys fs.FS, dir string) (*Rules, error) {
+	files := map[string][]byte{}
+	names, err := fs.Glob(fsys, "*.yaml")
+	if err != nil {
+		return nil, err
+	}
+	for _, n := range names {
+		b, err := fs.ReadFile(fsys, n)
+		if err != nil {
+			return nil, err
+		}
+		files[n] = b
+	}
+	if dir != "" {
+		over, err := filepath.Glob(filepath.Join(dir, "*.yaml"))
+		if err != nil {
+			return nil, err
+		}
+		if len(over) == 0 {
+			return nil, fmt.Errorf("rules directory %s: no *.yaml file", dir)
+		}
+		for _, p := range over {
+			b, err := os.ReadFile(p)
+			if err != nil {
+				return nil, err
+			}
+			files[filepath.Base(p)] = b
+		}
+	}
+	r, err := compileRules(files)
+	if err != nil {
+		return nil, err
+	}
+	cities, err := fs.ReadFile(fsys, "audience.txt")
+	if err != nil && !errors.Is(err, fs.ErrNotExist) {
+		return nil, err
+	}
+	if dir != "" {
+		if b, err := os.ReadFile(filepath.Join(dir, "audience.txt")); err == nil {
+			cities = b
+		}
+	}
+	r.cities = parseCities(cities)
+	return r, nil
+}
+
+// ruleFile is the shape of one rules file.
+type ruleFile struct {
+	Categories []struct {
+		ID      string `yaml:"id"`
+		R5122_4 string `yaml:"r5122_4"`
+	} `yaml:"categories"`
+	Rules []struct {
+		ID       string   `yaml:"id"`
+		Category string   `yaml:"category"`
+		Patterns []string `yaml:"patterns"`
+	} `yaml:"rules"`
+	Cues      map[string][]string `yaml:"cues"`
+	Therapies []struct {
+		ID       string            `yaml:"id"`
+		Class    string            `yaml:"class"`
+		Product  bool              `yaml:"product"`
+		Names    map[string]string `yaml:"names"`
+		Patterns []string          `yaml:"patterns"`
+	} `yaml:"therapies"`
+}
+
+// Categories of DESIGN.md's taxonomy, in its order.
+var Categories = []string{
+	"efficacy", "success_rate", "safety", "natural", "universality", "alternative",
+	"testimonial", "endorsement", "travel", "offer", "manipulation",
+}
+
+// Classes a therapy may have (DESIGN.md classification outcomes, or unknown).
+var Classes = []string{
+	"gene_therapy", "somatic_cell_therapy", "tissue_engineered", "combined_atmp",
+	"cell_therapy_product", "labile_blood_product", "not_atmp", "unknown",
+}
+
+type cueKind int
+
+const (
+	cueNegation cueKind = iota
+	cueNegationNear
+	cueParticle
+	cueReporting
+	cueFirstPerson
+	cueCritical
+	cueScientific
+)
+
+var cueKinds = map[string]cueKind{
+	"negation": cueNegation, "negation_near": cueNegationNear, "particle": cueParticle,
+	"reporting": cueReporting, "first_person": cueFirstPerson, "critical": cueCritical,
+	"scientific": cueScientific,
+}
+
+type ownerKind int
+
+const (
+	ownRule ownerKind = iota
+	ownTherapy
+	ownCue
+)
+
+type owner struct {
+	kind ownerKind
+	idx  int // into Rules.rules, Rules.therapies, or a cueKind
+}
+
+type rule struct {
+	id, category string
+}
+
+// therapyEntry is one therapy of the lexicon.
+type therapyEntry struct {
+	id, class string
+	product   bool
+	names     map[string]string
+}
+
+// Rules is a compiled rule set. It is immutable and safe for concurrent use.
+type Rules struct {
+	rules     []rule
+	therapies []therapyEntry
+	r5122     map[string]string // category → R.5122-4 item
+	owners    []owner
+	m         *matcher
+	cities    [][]string // French cities, folded words
+}
+
+func compileRules(files map[string][]byte) (*Rules, error) {
+	r := &Rules{m: newMatcher(), r5122: map[string]string{}}
+	known := map[string]bool{}
+	for _, c := range Categories {
+		known[c] = true
+	}
+	validClass := map[string]bool{}
+	for _, c := range Classes {
+		validClass[c] = true
+	}
+	seen := map[string]string{}
+	names := make([]string, 0, len(files))
+	for n := range files {
+		names = append(names, n)
+	}
+	sort.Strings(names)
+	for _, name := range names {
+		var f ruleFile
+		dec := yaml.NewDecoder(bytes.NewReader(files[name]))
+		dec.KnownFields(true)
+		if err := dec.Decode(&f); err != nil && !errors.Is(err, io.EOF) { // an empty file is fine
+			return nil, fmt.Errorf("rules %s: %w", name, err)
+		}
+		for _, c := range f.Categories {
+			if !known[c.ID] {
+				return nil, fmt.Errorf("rules %s: unknown category %q", name, c.ID)
+			}
+			r.r5122[c.ID] = c.R5122_4
+		}
+		for _, ru := range f.Rules {
+			where := fmt.Sprintf("rules %s: rule %q", name, ru.ID)
+			if ru.ID == "" {
+				return nil, fmt.Errorf("rules %s: a rule has no id", name)
+			}
+			if prev, dup := seen[ru.ID]; dup {
+				return nil, fmt.Errorf("%s: id already used in %s", where, prev)
+			}
+			seen[ru.ID] = name
+			if !known[ru.Category] {
+				return nil, fmt.Errorf("%s: unknown category %q (want one of %s)", where, ru.Category, strings.Join(Categories, ", "))
+			}
+			if len(ru.Patterns) == 0 {
+				return nil, fmt.Errorf("%s: no patterns", where)
+			}
+			o := len(r.owners)
+			r.owners = append(r.owners, owner{kind: ownRule, idx: len(r.rules)})
+			r.rules = append(r.rules, rule{id: ru.ID, category: ru.Category})
+			for _, p := range ru.Patterns {
+				if err := r.m.add(p, o); err != nil {
+					return nil, fmt.Errorf("%s: %w", where, err)
+				}
+			}
+		}
+		for kindName, pats := range f.Cues {
+			k, ok := cueKinds[kindName]
+			if !ok {
+				return nil, fmt.Errorf("rules %s: unknown cue kind %q", name, kindName)
+			}
+			o := len(r.owners)
+			r.owners = append(r.owners, owner{kind: ownCue, idx: int(k)})
+			for _, p := range pats {
+				if err := r.m.add(p, o); err != nil {
+					return nil, fmt.Errorf("rules %s: cue %s: %w", name, kindName, err)
+				}
+			}
+		}
+		for _, t := range f.Therapies {
+			where := fmt.Sprintf("rules %s: therapy %q", name, t.ID)
+			if t.ID == "" || len(t.Patterns) == 0 {
+				return nil, fmt.Errorf("rules %s: a therapy needs an id and patterns", name)
+			}
+			if !validClass[t.Class] {
+				return nil, fmt.Errorf("%s: unknown class %q", where, t.Class)
+			}
+			o := len(r.owners)
+			r.owners = append(r.owners, owner{kind: ownTherapy, idx: len(r.therapies)})
+			r.therapies = append(r.therapies, therapyEntry{id: t.ID, class: t.Class, product: t.Product, names: t.Names})
+			for _, p := range t.Patterns {
+				if err := r.m.add(p, o); err != nil {
+					return nil, fmt.Errorf("%s: %w", where, err)
+				}
+			}
+		}
+	}
+	if len(r.rules) == 0 {
+		return nil, errors.New("rules: no claim rule loaded")
+	}
+	return r, nil
+}
+
+// R5122Item returns the item of CSP R.5122-4 a category maps to, or "".
+func (r *Rules) R5122Item(category string) string { return r.r5122[category] }
