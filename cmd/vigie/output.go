@@ -4,8 +4,10 @@ import (
 	"fmt"
 	"io"
 	"strings"
+	"time"
 
 	"vigie/internal/claims"
+	"vigie/internal/scan"
 )
 
 func yesNo(b bool) string {
@@ -72,4 +74,71 @@ func orDash(s string) string {
 		return "-"
 	}
 	return s
+}
+
+func printSiteReport(w io.Writer, r *scan.SiteReport) {
+	q := r.Qualification
+	fmt.Fprintf(w, "site        %s\n", r.URL)
+	fmt.Fprintf(w, "scan        %s (%s → %s)\n", r.ID, r.Started.Format(time.RFC3339), r.Finished.Format(time.RFC3339))
+	fmt.Fprintf(w, "archive     %s\n", r.Archive)
+	fmt.Fprintf(w, "verdict     %s\n", strings.ToUpper(q.Verdict))
+	if len(q.Missing) > 0 {
+		fmt.Fprintf(w, "            not established: %s\n", strings.Join(q.Missing, ", "))
+	}
+	promo := 0
+	for _, p := range r.Pages {
+		if p.Promotional {
+			promo++
+		}
+	}
+	fmt.Fprintf(w, "pages       %d archived, %d promotional\n", len(r.Pages), promo)
+	for _, p := range r.Pages {
+		mark := " "
+		if p.Promotional {
+			mark = "P"
+		}
+		fmt.Fprintf(w, "  %s %3d %-2s %s  %s\n", mark, p.Status, orDash(p.Lang), p.URL, p.Record)
+	}
+	for _, c := range r.Cut {
+		fmt.Fprintf(w, "  cut: %s\n", c)
+	}
+	for _, e := range r.Errors {
+		fmt.Fprintf(w, "  not fetched: %s: %s\n", e.URL, e.Err)
+	}
+	fmt.Fprintf(w, "audience    French public: %s (%s)\n", yesNo(r.Audience.FrenchPublic), orDash(strings.Join(r.Audience.Signals, ", ")))
+	printTherapies(w, r.Therapies)
+	fmt.Fprintf(w, "registry    snapshot of %s, %s\n", q.Registry.Date, q.Registry.Digest)
+	fmt.Fprintln(w, "grounds")
+	for _, g := range q.Grounds {
+		mark := "[ ]"
+		if g.Holds {
+			mark = "[x]"
+		}
+		arts := ""
+		if len(g.Articles) > 0 {
+			arts = " (" + strings.Join(g.Articles, ", ") + ")"
+		}
+		fmt.Fprintf(w, "  %s %s%s\n", mark, g.ID, arts)
+		fmt.Fprintf(w, "      %s\n", g.Text)
+		if len(g.Claims) > 0 {
+			var ids []string
+			for _, i := range g.Claims {
+				ids = append(ids, fmt.Sprint(i))
+			}
+			fmt.Fprintf(w, "      claims %s\n", strings.Join(ids, ", "))
+		}
+	}
+	if len(q.Violations) > 0 {
+		fmt.Fprintln(w, "violations")
+		for _, v := range q.Violations {
+			fmt.Fprintf(w, "  %s: %s\n", strings.Join(v.Articles, ", "), v.Text)
+		}
+	}
+	cs := make([]claims.Claim, len(r.Claims))
+	for i, c := range r.Claims {
+		cs[i] = c.Claim
+	}
+	printClaims(w, cs, func(i int) string {
+		return fmt.Sprintf("%s  %s  %s", r.Claims[i].URL, r.Claims[i].Record, r.Claims[i].Captured.Format(time.RFC3339))
+	})
 }

@@ -258,3 +258,20 @@ func compileRules(files map[string][]byte) (*Rules, error) {
 
 // R5122Item returns the item of CSP R.5122-4 a category maps to, or "".
 func (r *Rules) R5122Item(category string) string { return r.r5122[category] }
+
+// TherapyName returns a therapy's name in lang (falling back to French, then
+// English), or "" for an unknown id.
+func (r *Rules) TherapyName(id, lang string) string {
+	for _, t := range r.therapies {
+		if t.id != id {
+			continue
+		}
+		for _, l := range []string{lang, "fr", "en"} {
+			if n := t.names[l]; n != "" {
+				return n
+			}
+		}
+		return t.id
+	}
+	return ""
+}

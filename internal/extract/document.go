@@ -48,7 +48,7 @@ type Span struct{ Start, End int }
 type Link struct {
 	URL  string // absolute, fragment removed
 	Text string // anchor text, whitespace collapsed
-	Lang string // hreflang or lang attribute, or a language switcher's label ("Français" → "fr")
+	Lang string // hreflang, or a language switcher's label ("Français" → "fr"): the link leads to a language version
 }
 
 // Alternate is a language version of the document.

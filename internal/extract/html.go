@@ -139,11 +139,9 @@ func (w *htmlWalker) start(a atom.Atom, attrs map[string]string, selfClosing boo
 	case atom.A:
 		w.closeAnchor()
 		if u := w.resolve(attrs["href"]); u != "" {
-			lang := attrs["hreflang"]
-			if lang == "" {
-				lang = attrs["lang"]
-			}
-			w.anchor = &Link{URL: u, Lang: strings.ToLower(lang)}
+			// Only hreflang or a switcher's label declares a language
+			// version; a bare lang attribute says what the anchor text is in.
+			w.anchor = &Link{URL: u, Lang: strings.ToLower(attrs["hreflang"])}
 			if attrs["hreflang"] != "" {
 				w.alternate(attrs["hreflang"], attrs["href"])
 			}

@@ -1,0 +1,191 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"net/url"
+	"os"
+	"os/user"
+	"path/filepath"
+	"strings"
+	"time"
+
+	"github.com/spf13/cobra"
+
+	"vigie/internal/crawl"
+	"vigie/internal/registry"
+	"vigie/internal/scan"
+	"vigie/internal/store"
+)
+
+// scanFlags are the flags scan and demo share.
+type scanFlags struct {
+	format       string
+	data         string
+	rulesDir     string
+	maxPages     int
+	maxDepth     int
+	rate         float64
+	concurrency  int
+	timeout      time.Duration
+	allowPrivate bool
+	operator     string
+}
+
+func (f *scanFlags) register(c *cobra.Command) {
+	c.Flags().StringVar(&f.format, "format", "text", "output format: text or json")
+	c.Flags().StringVar(&f.data, "data", "", "directory of the database and archives (default $VIGIE_DATA, else $XDG_DATA_HOME/vigie, else ~/.local/share/vigie)")
+	c.Flags().StringVar(&f.rulesDir, "rules", "", "directory of rule files that add to or replace the embedded ones")
+	c.Flags().IntVar(&f.maxPages, "max-pages", 200, "pages fetched per site at most")
+	c.Flags().IntVar(&f.maxDepth, "max-depth", 10, "links followed from the entry page at most")
+	c.Flags().Float64Var(&f.rate, "rate", 4, "requests per second to one host (negative: no limit)")
+	c.Flags().IntVar(&f.concurrency, "concurrency", 4, "requests in flight")
+	c.Flags().DurationVar(&f.timeout, "timeout", 30*time.Second, "time allowed for one request")
+	c.Flags().BoolVar(&f.allowPrivate, "allow-private", false, "allow scanning loopback and private addresses")
+	c.Flags().StringVar(&f.operator, "operator", "", "who runs the scan, recorded in the archive (default: the OS user)")
+}
+
+func (f *scanFlags) check() error {
+	if err := checkFormat(f.format, "text", "json"); err != nil {
+		return err
+	}
+	if f.maxPages < 1 || f.maxDepth < 0 || f.concurrency < 1 || f.timeout <= 0 {
+		return usageErr("--max-pages and --concurrency must be at least 1, --max-depth at least 0, --timeout positive")
+	}
+	return nil
+}
+
+// dataDir resolves the data directory: the flag, $VIGIE_DATA,
+// $XDG_DATA_HOME/vigie, then ~/.local/share/vigie.
+func dataDir(flag string) (string, error) {
+	switch {
+	case flag != "":
+		return filepath.Abs(flag)
+	case os.Getenv("VIGIE_DATA") != "":
+		return filepath.Abs(os.Getenv("VIGIE_DATA"))
+	case os.Getenv("XDG_DATA_HOME") != "":
+		return filepath.Join(os.Getenv("XDG_DATA_HOME"), "vigie"), nil
+	}
+	home, err := os.UserHomeDir()
+	if err != nil {
+		return "", usageErr("no home directory: give --data DIR")
+	}
+	return filepath.Join(home, ".local", "share", "vigie"), nil
+}
+
+func operator(flag string) string {
+	if flag != "" {
+		return flag
+	}
+	if u, err := user.Current(); err == nil {
+		return u.Username
+	}
+	return "unknown"
+}
+
+// newScanner wires a scanner and its store; the caller closes the store.
+func newScanner(ctx context.Context, f *scanFlags) (*scan.Scanner, *store.Store, error) {
+	dir, err := dataDir(f.data)
+	if err != nil {
+		return nil, nil, err
+	}
+	an, err := newAnalyzer(f.rulesDir)
+	if err != nil {
+		return nil, nil, err
+	}
+	reg, err := registry.Default()
+	if err != nil {
+		return nil, nil, err
+	}
+	st, err := store.Open(ctx, filepath.Join(dir, "vigie.db"))
+	if err != nil {
+		return nil, nil, err
+	}
+	return &scan.Scanner{
+		Analyzer: an, Registry: reg, Store: st, DataDir: dir, Operator: operator(f.operator),
+		Crawl: crawl.Config{
+			MaxPages: f.maxPages, MaxDepth: f.maxDepth, Rate: f.rate, Concurrency: f.concurrency,
+			Timeout: f.timeout, AllowPrivate: f.allowPrivate,
+		},
+	}, st, nil
+}
+
+// checkURL refuses what is not an absolute http(s) URL, before any work.
+func checkURL(raw string) error {
+	u, err := url.Parse(raw)
+	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" || strings.ContainsAny(raw, " \t\n") {
+		return usageErr("%q is not a URL to scan (want http:// or https://…)", raw)
+	}
+	return nil
+}
+
+// scanError turns a scan failure into the exit codes of DESIGN.md.
+func scanError(err error) error {
+	if errors.Is(err, crawl.ErrUnreachable) || errors.Is(err, scan.ErrNotHTML) || errors.Is(err, crawl.ErrPrivateAddress) {
+		return inputErr(err)
+	}
+	return err
+}
+
+func scanCmd(e *env) *cobra.Command {
+	var f scanFlags
+	c := &cobra.Command{
+		Use:   "scan URL…",
+		Short: "Crawl, archive, analyse, qualify and store each site; print the site reports",
+		Args:  cobra.MinimumNArgs(1),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			if err := f.check(); err != nil {
+				return err
+			}
+			for _, a := range args {
+				if err := checkURL(a); err != nil {
+					return err
+				}
+			}
+			sc, st, err := newScanner(cmd.Context(), &f)
+			if err != nil {
+				return err
+			}
+			defer st.Close()
+			var reports []*scan.SiteReport
+			var firstErr error
+			for _, a := range args {
+				r, err := sc.Scan(cmd.Context(), a)
+				if err != nil {
+					// Report the others; say what failed; fail at the end.
+					err = scanError(err)
+					if firstErr == nil {
+						firstErr = err
+					} else {
+						fmt.Fprintf(e.stderr, "vigie: %s\n", oneLine(err.Error()))
+					}
+					continue
+				}
+				reports = append(reports, r)
+			}
+			if err := printSites(e, f.format, reports); err != nil {
+				return err
+			}
+			return firstErr
+		},
+	}
+	f.register(c)
+	return c
+}
+
+func printSites(e *env, format string, reports []*scan.SiteReport) error {
+	if format == "json" {
+		if reports == nil {
+			reports = []*scan.SiteReport{}
+		}
+		return writeJSON(e.stdout, map[string]any{"sites": reports})
+	}
+	for i, r := range reports {
+		if i > 0 {
+			fmt.Fprintln(e.stdout)
+		}
+		printSiteReport(e.stdout, r)
+	}
+	return nil
+}

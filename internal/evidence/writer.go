@@ -1,0 +1,342 @@
+package evidence
+
+import (
+	"bufio"
+	"crypto/sha256"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"net"
+	"os"
+	"path/filepath"
+	"sort"
+	"strconv"
+	"strings"
+	"sync"
+	"time"
+
+	warc "github.com/internetarchive/gowarc"
+)
+
+// Info is written in the warcinfo record at the head of every WARC file.
+// Empty fields are left out. Keys and values must not contain CR or LF;
+// keys must not contain ':' or white space.
+type Info struct {
+	Software   string            // e.g. "vigie/0.1"
+	Operator   string            // who ran the capture
+	Hostname   string            // machine that ran the capture
+	Parameters map[string]string // scan parameters (seeds, limits…), written as fields in sorted key order
+}
+
+// Exchange is one HTTP request/response exactly as it crossed the wire.
+type Exchange struct {
+	URL       string        // WARC-Target-URI; required, no white space
+	Request   []byte        // raw request bytes as sent; required
+	Response  []byte        // raw response bytes as received: status line, headers, body as transferred (possibly chunked / gzip); required
+	IP        string        // remote IP connected to (WARC-IP-Address), may be ""
+	Started   time.Time     // when the request was sent; WARC-Date of the records; required
+	Duration  time.Duration // until the last byte was read
+	Truncated string        // "" or a WARC-Truncated reason ("length", "time", "disconnect", "unspecified")
+}
+
+// Ref locates the response record written for an exchange (or the resource
+// record written by WriteResource).
+type Ref struct {
+	RecordID      string    // "urn:uuid:…" (without angle brackets)
+	File          string    // absolute path of the WARC file
+	Offset        int64     // byte offset of the record's gzip member in File
+	Captured      time.Time // WARC-Date, UTC
+	BlockDigest   string    // the WARC-Block-Digest value as written ("sha256:…")
+	PayloadSHA256 string    // lower-case hex SHA-256 of the payload (same bytes as WARC-Payload-Digest); "" when the response has no header/body boundary
+}
+
+// Writer appends records to gzip-compressed WARC 1.1 files in one directory.
+// Every record is its own gzip member, so a Ref's Offset allows random
+// access. A Writer is safe for concurrent use by several goroutines; after
+// a write error it refuses further writes, because the file may end in a
+// partial record.
+type Writer struct {
+	mu         sync.Mutex
+	dir        string
+	info       Info
+	serial     int
+	file       *os.File
+	buf        *bufio.Writer
+	count      *countingWriter
+	ww         *warc.Writer
+	warcinfoID string
+	files      []string
+	err        error // sticky: the first write error
+	closed     bool
+}
+
+var errClosed = errors.New("evidence: writer closed")
+
+// NewWriter creates dir (0o755) if needed, creates the first file
+// "VIGIE-<UTC yyyymmddhhmmss>-00000.warc.gz" in it (the serial is raised
+// if that name is taken) and writes its warcinfo record. The caller must
+// Close the Writer.
+func NewWriter(dir string, info Info) (*Writer, error) {
+	if err := checkInfo(info); err != nil {
+		return nil, err
+	}
+	abs, err := filepath.Abs(dir)
+	if err != nil {
+		return nil, fmt.Errorf("evidence: warc directory %s: %w", dir, err)
+	}
+	if err := os.MkdirAll(abs, 0o755); err != nil {
+		return nil, fmt.Errorf("evidence: create warc directory: %w", err)
+	}
+	w := &Writer{dir: abs, info: info}
+	if err := w.openFile(time.Now()); err != nil {
+		return nil, err
+	}
+	return w, nil
+}
+
+// WriteExchange writes, with ex.Started as their common WARC-Date, a
+// response record, a request record concurrent to it and a metadata record
+// referring to it, then flushes and fsyncs the file, so that the evidence is
+// on disk before anyone analyses it. The Ref describes the response record.
+func (w *Writer) WriteExchange(ex Exchange) (Ref, error) {
+	if err := checkExchange(ex); err != nil {
+		return Ref{}, err
+	}
+	date := ex.Started.UTC()
+	respID, reqID, metaID := newRecordID(), newRecordID(), newRecordID()
+
+	resp := header{
+		"WARC-Type":       "response",
+		"WARC-Record-ID":  "<" + respID + ">",
+		"WARC-Target-URI": ex.URL,
+		"Content-Type":    "application/http;msgtype=response",
+	}
+	var payloadHex string
+	if end := httpHeaderEnd(ex.Response); end >= 0 {
+		sum := sha256.Sum256(ex.Response[end:])
+		payloadHex = hex.EncodeToString(sum[:])
+		resp["WARC-Payload-Digest"] = "sha256:" + payloadHex
+	}
+	if ex.IP != "" {
+		resp["WARC-IP-Address"] = ex.IP
+	}
+	if ex.Truncated != "" {
+		resp["WARC-Truncated"] = ex.Truncated
+	}
+
+	req := header{
+		"WARC-Type":          "request",
+		"WARC-Record-ID":     "<" + reqID + ">",
+		"WARC-Target-URI":    ex.URL,
+		"WARC-Concurrent-To": "<" + respID + ">",
+		"Content-Type":       "application/http;msgtype=request",
+	}
+	if ex.IP != "" {
+		req["WARC-IP-Address"] = ex.IP
+	}
+
+	fields := "fetchTimeMs: " + strconv.FormatInt(ex.Duration.Milliseconds(), 10) + "\r\n"
+	if ex.IP != "" {
+		fields += "ip: " + ex.IP + "\r\n"
+	}
+	meta := header{
+		"WARC-Type":          "metadata",
+		"WARC-Record-ID":     "<" + metaID + ">",
+		"WARC-Target-URI":    ex.URL,
+		"WARC-Refers-To":     "<" + respID + ">",
+		"WARC-Concurrent-To": "<" + respID + ">",
+		"Content-Type":       "application/warc-fields",
+	}
+
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	if err := w.usable(); err != nil {
+		return Ref{}, err
+	}
+	off, digest, err := w.writeRecord(resp, date, ex.Response)
+	if err == nil {
+		_, _, err = w.writeRecord(req, date, ex.Request)
+	}
+	if err == nil {
+		_, _, err = w.writeRecord(meta, date, []byte(fields))
+	}
+	if err == nil {
+		err = w.sync()
+	}
+	if err != nil {
+		w.err = fmt.Errorf("evidence: archive %s: %w", ex.URL, err)
+		return Ref{}, w.err
+	}
+	return Ref{
+		RecordID:      respID,
+		File:          w.file.Name(),
+		Offset:        off,
+		Captured:      date,
+		BlockDigest:   digest,
+		PayloadSHA256: payloadHex,
+	}, nil
+}
+
+// WriteResource writes a resource record (a screenshot, a rendered DOM…)
+// for uri, flushes and fsyncs the file. refersTo is "" or the record id
+// ("urn:uuid:…") of the capture the resource was derived from; it is
+// written as WARC-Concurrent-To, because WARC 1.1 (section 5.11) forbids
+// WARC-Refers-To in resource records. For a resource the payload is the
+// whole body, so PayloadSHA256 is the SHA-256 of body.
+func (w *Writer) WriteResource(uri, contentType string, body []byte, refersTo string, captured time.Time) (Ref, error) {
+	if err := checkURI(uri); err != nil {
+		return Ref{}, err
+	}
+	if strings.ContainsAny(contentType, "\r\n") {
+		return Ref{}, fmt.Errorf("evidence: resource %s: content type contains a line break", uri)
+	}
+	if captured.IsZero() {
+		return Ref{}, fmt.Errorf("evidence: resource %s: no capture time", uri)
+	}
+	if refersTo != "" && (!strings.HasPrefix(refersTo, "urn:") || strings.ContainsAny(refersTo, " \t\r\n<>")) {
+		return Ref{}, fmt.Errorf("evidence: resource %s: refers to %q: not a record id", uri, refersTo)
+	}
+	date := captured.UTC()
+	id := newRecordID()
+	sum := sha256.Sum256(body)
+	payloadHex := hex.EncodeToString(sum[:])
+	h := header{
+		"WARC-Type":           "resource",
+		"WARC-Record-ID":      "<" + id + ">",
+		"WARC-Target-URI":     uri,
+		"WARC-Payload-Digest": "sha256:" + payloadHex,
+	}
+	if contentType != "" {
+		h["Content-Type"] = contentType
+	}
+	if refersTo != "" {
+		h["WARC-Concurrent-To"] = "<" + refersTo + ">"
+	}
+
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	if err := w.usable(); err != nil {
+		return Ref{}, err
+	}
+	off, digest, err := w.writeRecord(h, date, body)
+	if err == nil {
+		err = w.sync()
+	}
+	if err != nil {
+		w.err = fmt.Errorf("evidence: archive resource %s: %w", uri, err)
+		return Ref{}, w.err
+	}
+	return Ref{
+		RecordID:      id,
+		File:          w.file.Name(),
+		Offset:        off,
+		Captured:      date,
+		BlockDigest:   digest,
+		PayloadSHA256: payloadHex,
+	}, nil
+}
+
+// Files returns the absolute paths of the WARC files written so far, in
+// order of creation. The slice is a copy.
+func (w *Writer) Files() []string {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	return append([]string(nil), w.files...)
+}
+
+// Close flushes, fsyncs and closes the current file. Writes after Close
+// return an error; a second Close returns nil.
+func (w *Writer) Close() error {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	if w.closed {
+		return nil
+	}
+	w.closed = true
+	err := w.sync()
+	if cerr := w.file.Close(); err == nil && cerr != nil {
+		err = fmt.Errorf("evidence: close %s: %w", w.file.Name(), cerr)
+	}
+	return err
+}
+
+func (w *Writer) usable() error {
+	if w.closed {
+		return errClosed
+	}
+	if w.err != nil {
+		return fmt.Errorf("evidence: writer unusable after earlier error: %w", w.err)
+	}
+	return nil
+}
+
+func checkInfo(info Info) error {
+	for _, v := range []string{info.Software, info.Operator, info.Hostname} {
+		if strings.ContainsAny(v, "\r\n") {
+			return fmt.Errorf("evidence: warcinfo value %q contains a line break", v)
+		}
+	}
+	for k, v := range info.Parameters {
+		if k == "" || strings.ContainsAny(k, ": \t\r\n") {
+			return fmt.Errorf("evidence: warcinfo parameter name %q is not a token", k)
+		}
+		if strings.ContainsAny(v, "\r\n") {
+			return fmt.Errorf("evidence: warcinfo parameter %s contains a line break", k)
+		}
+	}
+	return nil
+}
+
+func checkURI(uri string) error {
+	// The URI goes verbatim into a WARC header line; white space would
+	// corrupt the header or be read differently by other tools.
+	if uri == "" || strings.ContainsAny(uri, " \t\r\n") {
+		return fmt.Errorf("evidence: target uri %q is empty or contains white space", uri)
+	}
+	return nil
+}
+
+func checkExchange(ex Exchange) error {
+	if err := checkURI(ex.URL); err != nil {
+		return err
+	}
+	if len(ex.Request) == 0 || len(ex.Response) == 0 {
+		return fmt.Errorf("evidence: exchange %s: request or response is empty", ex.URL)
+	}
+	if ex.Started.IsZero() {
+		return fmt.Errorf("evidence: exchange %s: no start time", ex.URL)
+	}
+	if ex.IP != "" && net.ParseIP(ex.IP) == nil {
+		return fmt.Errorf("evidence: exchange %s: ip %q is not an IP address", ex.URL, ex.IP)
+	}
+	switch ex.Truncated {
+	case "", "length", "time", "disconnect", "unspecified":
+	default:
+		return fmt.Errorf("evidence: exchange %s: unknown truncation reason %q", ex.URL, ex.Truncated)
+	}
+	return nil
+}
+
+// warcinfoFields renders info as application/warc-fields.
+func warcinfoFields(info Info) []byte {
+	var b strings.Builder
+	field := func(k, v string) {
+		if v != "" {
+			b.WriteString(k + ": " + v + "\r\n")
+		}
+	}
+	field("software", info.Software)
+	field("operator", info.Operator)
+	field("hostname", info.Hostname)
+	field("format", "WARC File Format 1.1")
+	field("conformsTo", "https://iipc.github.io/warc-specifications/specifications/warc-format/warc-1.1/")
+	keys := make([]string, 0, len(info.Parameters))
+	for k := range info.Parameters {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	for _, k := range keys {
+		field(k, info.Parameters[k])
+	}
+	return []byte(b.String())
+}

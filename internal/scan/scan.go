@@ -1,0 +1,223 @@
+// Package scan orchestrates one scan of a site: crawl → evidence → extract
+// → claims → qualify → store. It is the only package that knows the order of
+// the stages; the stages do not call each other sideways.
+package scan
+
+import (
+	"context"
+	"crypto/rand"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"os"
+	"path/filepath"
+	"sort"
+	"sync"
+	"time"
+
+	"vigie/internal/claims"
+	"vigie/internal/crawl"
+	"vigie/internal/evidence"
+	"vigie/internal/qualify"
+	"vigie/internal/registry"
+)
+
+// ErrNotHTML is returned when a site's first page is not an HTML document.
+var ErrNotHTML = errors.New("not an HTML page")
+
+// SiteReport is the site report of DESIGN.md (`vigie scan --format json`).
+type SiteReport struct {
+	ID            string                `json:"id"`
+	URL           string                `json:"url"`
+	Started       time.Time             `json:"started"`
+	Finished      time.Time             `json:"finished"`
+	Archive       string                `json:"archive"`
+	Pages         []Page                `json:"pages"`
+	Audience      claims.Audience       `json:"audience"`
+	Therapies     []claims.Therapy      `json:"therapies"`
+	Claims        []Claim               `json:"claims"`
+	Qualification qualify.Qualification `json:"qualification"`
+	Cut           []string              `json:"cut,omitempty"`    // bounds the crawl reached
+	Errors        []crawl.FetchError    `json:"errors,omitempty"` // pages that could not be fetched
+
+	// PageReports are the full page reports, persisted but not printed.
+	PageReports []*claims.Report `json:"-"`
+}
+
+// Page is one archived page of a site report.
+type Page struct {
+	URL         string  `json:"url"`
+	Status      int     `json:"status"`
+	ContentType string  `json:"content_type,omitempty"`
+	Lang        string  `json:"lang"`
+	Title       string  `json:"title,omitempty"`
+	Promotional bool    `json:"promotional"`
+	Score       float64 `json:"score"`
+	Record      string  `json:"record"`
+	SHA256      string  `json:"sha256"` // of the HTTP payload, as in WARC-Payload-Digest
+	File        string  `json:"warc_file"`
+	Offset      int64   `json:"warc_offset"`
+}
+
+// Claim is a page's claim with the evidence that proves it.
+type Claim struct {
+	claims.Claim
+	URL      string    `json:"url"`
+	Record   string    `json:"record"`
+	Captured time.Time `json:"captured"`
+}
+
+// Store persists scans. store.Store implements it.
+type Store interface {
+	SaveScan(ctx context.Context, r *SiteReport) error
+}
+
+// Scanner runs scans. Its fields are set once; it is safe for concurrent
+// use by several scans.
+type Scanner struct {
+	Analyzer *claims.Analyzer
+	Registry *registry.Registry
+	Store    Store  // nil: nothing persisted
+	DataDir  string // archives go to DataDir/archives/<scan id>
+	Operator string
+	Crawl    crawl.Config
+	Now      func() time.Time // nil: time.Now
+}
+
+func (s *Scanner) now() time.Time {
+	if s.Now != nil {
+		return s.Now().UTC()
+	}
+	return time.Now().UTC()
+}
+
+// Scan crawls, archives, analyses, qualifies and stores one site. The
+// archive is written and synced before any page is analysed. A site whose
+// first page cannot be fetched gives crawl.ErrUnreachable; one whose first
+// page is not HTML gives ErrNotHTML (its archive is kept).
+func (s *Scanner) Scan(ctx context.Context, seed string) (*SiteReport, error) {
+	started := s.now()
+	id := newID(started)
+	dir := filepath.Join(s.DataDir, "archives", id)
+	hostname, _ := os.Hostname()
+	w, err := evidence.NewWriter(dir, evidence.Info{
+		Software: "vigie/0.1", Operator: s.Operator, Hostname: hostname,
+		Parameters: map[string]string{
+			"seed": seed, "scan-id": id,
+			"max-pages":     fmt.Sprint(s.Crawl.MaxPages),
+			"allow-private": fmt.Sprint(s.Crawl.AllowPrivate),
+		},
+	})
+	if err != nil {
+		return nil, fmt.Errorf("open archive: %w", err)
+	}
+	rep := &SiteReport{ID: id, URL: seed, Started: started, Archive: dir, Pages: []Page{}, Claims: []Claim{}, Therapies: []claims.Therapy{}}
+	var mu sync.Mutex
+	var seedPage *crawl.Page
+	type analysed struct {
+		page   Page
+		report *claims.Report
+		ref    evidence.Ref
+	}
+	var results []analysed
+	res, crawlErr := crawl.Crawl(ctx, seed, s.Crawl, w, func(p *crawl.Page) error {
+		a := analysed{ref: p.Ref, page: Page{
+			URL: p.URL, Status: p.Status, ContentType: p.ContentType, Record: p.Ref.RecordID,
+			SHA256: p.Ref.PayloadSHA256, File: p.Ref.File, Offset: p.Ref.Offset,
+		}}
+		if p.Doc != nil {
+			a.report = s.Analyzer.Analyze(p.Doc, p.Ref.Captured)
+			a.page.Lang, a.page.Title = a.report.Lang, a.report.Title
+			a.page.Promotional, a.page.Score = a.report.Promotional, a.report.Score
+		}
+		mu.Lock()
+		defer mu.Unlock()
+		if p.Depth == 0 {
+			seedPage = p
+		}
+		results = append(results, a)
+		return nil
+	})
+	if cerr := w.Close(); cerr != nil && crawlErr == nil {
+		crawlErr = fmt.Errorf("close archive: %w", cerr)
+	}
+	if crawlErr != nil {
+		return nil, crawlErr
+	}
+	if seedPage != nil && seedPage.Doc == nil && (seedPage.Status < 300 || seedPage.Status >= 400) {
+		return nil, fmt.Errorf("%s: %w (status %d, %s); archived in %s", seed, ErrNotHTML, seedPage.Status, orUnknown(seedPage.ContentType), dir)
+	}
+
+	// Pages in a stable order: the order of capture.
+	sort.Slice(results, func(i, j int) bool {
+		a, b := results[i].ref, results[j].ref
+		if a.File != b.File {
+			return a.File < b.File
+		}
+		return a.Offset < b.Offset
+	})
+	var audiences []claims.Audience
+	therapies := map[string]*qualify.Therapy{}
+	var order []string
+	var qclaims []qualify.Claim
+	for _, r := range results {
+		rep.Pages = append(rep.Pages, r.page)
+		if r.report == nil {
+			continue
+		}
+		rep.PageReports = append(rep.PageReports, r.report)
+		audiences = append(audiences, r.report.Audience)
+		for _, t := range r.report.Therapies {
+			if _, ok := therapies[t.ID]; !ok {
+				// The site report and its grounds are French documents.
+				if n := s.Analyzer.Rules.TherapyName(t.ID, "fr"); n != "" {
+					t.Name = n
+				}
+				therapies[t.ID] = &qualify.Therapy{Therapy: t}
+				order = append(order, t.ID)
+			}
+			therapies[t.ID].Pages++
+			if r.report.Promotional {
+				therapies[t.ID].PromotionalPages++
+			}
+		}
+		for _, c := range r.report.Claims {
+			rep.Claims = append(rep.Claims, Claim{Claim: c, URL: r.page.URL, Record: r.ref.RecordID, Captured: r.ref.Captured})
+			qclaims = append(qclaims, qualify.Claim{Category: c.Category, Stance: c.Stance, Quote: c.Quote, URL: r.page.URL, PageLang: r.report.Lang, PagePromotional: r.report.Promotional})
+		}
+	}
+	var qtherapies []qualify.Therapy
+	for _, id := range order {
+		rep.Therapies = append(rep.Therapies, therapies[id].Therapy)
+		qtherapies = append(qtherapies, *therapies[id])
+	}
+	rep.Audience = claims.MergeAudience(audiences)
+	date, digest := s.Registry.Snapshot()
+	rep.Qualification = qualify.Qualify(qualify.Input{
+		Audience: rep.Audience, Therapies: qtherapies, Claims: qclaims, At: started,
+		Registry: qualify.Snapshot{Date: date, Digest: digest},
+	})
+	rep.Cut, rep.Errors = res.Cut, res.Errors
+	rep.Finished = s.now()
+	if s.Store != nil {
+		if err := s.Store.SaveScan(ctx, rep); err != nil {
+			return rep, fmt.Errorf("save scan: %w", err)
+		}
+	}
+	return rep, nil
+}
+
+// newID names a scan: its start time, then random bits so two scans started
+// in the same second differ. Sorting ids sorts scans by time.
+func newID(t time.Time) string {
+	var b [4]byte
+	rand.Read(b[:])
+	return t.Format("20060102T150405Z") + "-" + hex.EncodeToString(b[:])
+}
+
+func orUnknown(s string) string {
+	if s == "" {
+		return "no Content-Type"
+	}
+	return s
+}

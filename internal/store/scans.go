@@ -1,0 +1,114 @@
+package store
+
+import (
+	"context"
+	"database/sql"
+	"encoding/json"
+	"errors"
+	"fmt"
+
+	"vigie/internal/scan"
+)
+
+// SaveScan stores a scan with its pages and claims, in one transaction. A
+// scan is added, never replaces an earlier one.
+func (s *Store) SaveScan(ctx context.Context, r *scan.SiteReport) error {
+	report, err := json.Marshal(r)
+	if err != nil {
+		return err
+	}
+	byURL := map[string][]byte{}
+	for _, pr := range r.PageReports {
+		b, err := json.Marshal(pr)
+		if err != nil {
+			return err
+		}
+		byURL[pr.URL] = b
+	}
+	return s.Transact(ctx, func(tx *sql.Tx) error {
+		var siteID int64
+		err := tx.QueryRowContext(ctx, `SELECT id FROM sites WHERE url = ?`, r.URL).Scan(&siteID)
+		if errors.Is(err, sql.ErrNoRows) {
+			res, err := tx.ExecContext(ctx, `INSERT INTO sites (url, created) VALUES (?, ?)`, r.URL, formatTime(r.Started))
+			if err != nil {
+				return fmt.Errorf("insert site: %w", err)
+			}
+			if siteID, err = res.LastInsertId(); err != nil {
+				return err
+			}
+		} else if err != nil {
+			return fmt.Errorf("find site: %w", err)
+		}
+		if _, err := tx.ExecContext(ctx, `INSERT INTO scans (id, site_id, started, finished, archive, verdict, report)
+			VALUES (?, ?, ?, ?, ?, ?, ?)`, r.ID, siteID, formatTime(r.Started), formatTime(r.Finished),
+			r.Archive, r.Qualification.Verdict, string(report)); err != nil {
+			return fmt.Errorf("insert scan: %w", err)
+		}
+		for _, p := range r.Pages {
+			var pr any
+			if b, ok := byURL[p.URL]; ok {
+				pr = string(b)
+			}
+			if _, err := tx.ExecContext(ctx, `INSERT INTO pages (scan_id, url, status, content_type, lang, title,
+				promotional, score, record_id, sha256, warc_file, warc_offset, report)
+				VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`, r.ID, p.URL, p.Status, p.ContentType, p.Lang, p.Title,
+				p.Promotional, p.Score, p.Record, p.SHA256, p.File, p.Offset, pr); err != nil {
+				return fmt.Errorf("insert page: %w", err)
+			}
+		}
+		for i, c := range r.Claims {
+			if _, err := tx.ExecContext(ctx, `INSERT INTO claims (scan_id, seq, page_url, record_id, category, stance,
+				rule, quote, start_offset, end_offset, captured) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+				r.ID, i, c.URL, c.Record, c.Category, c.Stance, c.Rule, c.Quote, c.Start, c.End, formatTime(c.Captured)); err != nil {
+				return fmt.Errorf("insert claim: %w", err)
+			}
+		}
+		return nil
+	})
+}
+
+// ScanSummary is one scan of a site.
+type ScanSummary struct {
+	ID      string
+	Verdict string
+	Pages   int
+	Claims  int
+}
+
+// Scans lists the scans of a site, oldest first.
+func (s *Store) Scans(ctx context.Context, siteURL string) ([]ScanSummary, error) {
+	rows, err := s.db.QueryContext(ctx, `SELECT sc.id, sc.verdict,
+		(SELECT COUNT(*) FROM pages p WHERE p.scan_id = sc.id),
+		(SELECT COUNT(*) FROM claims c WHERE c.scan_id = sc.id)
+		FROM scans sc JOIN sites si ON si.id = sc.site_id WHERE si.url = ? ORDER BY sc.started, sc.id`, siteURL)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []ScanSummary
+	for rows.Next() {
+		var s ScanSummary
+		if err := rows.Scan(&s.ID, &s.Verdict, &s.Pages, &s.Claims); err != nil {
+			return nil, err
+		}
+		out = append(out, s)
+	}
+	return out, rows.Err()
+}
+
+// Report returns the site report of a scan as it was printed.
+func (s *Store) Report(ctx context.Context, scanID string) (*scan.SiteReport, error) {
+	var raw string
+	err := s.db.QueryRowContext(ctx, `SELECT report FROM scans WHERE id = ?`, scanID).Scan(&raw)
+	if errors.Is(err, sql.ErrNoRows) {
+		return nil, fmt.Errorf("scan %s: %w", scanID, ErrNotFound)
+	}
+	if err != nil {
+		return nil, err
+	}
+	var r scan.SiteReport
+	if err := json.Unmarshal([]byte(raw), &r); err != nil {
+		return nil, fmt.Errorf("scan %s: stored report: %w", scanID, err)
+	}
+	return &r, nil
+}
