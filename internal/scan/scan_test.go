@@ -1,15 +1,26 @@
 package scan_test
 
 import (
+	"bytes"
 	"context"
+	"crypto/sha256"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"net/http"
+	"net/http/httptest"
+	"path/filepath"
+	"strings"
 	"testing"
 	"time"
 
 	"vigie/internal/claims"
 	"vigie/internal/crawl"
 	"vigie/internal/demo"
+	"vigie/internal/evidence"
 	"vigie/internal/registry"
 	"vigie/internal/scan"
+	"vigie/internal/store"
 )
 
 func newScanner(t *testing.T) *scan.Scanner {
@@ -31,7 +42,7 @@ func newScanner(t *testing.T) *scan.Scanner {
 	}
 }
 
-func TestScanDemoSites(t *testing.T) {
+func TestScanDemoSitesOnlyTheClinicIsIllegal(t *testing.T) {
 	srv, err := demo.Serve()
 	if err != nil {
 		t.Fatal(err)
@@ -43,6 +54,159 @@ func TestScanDemoSites(t *testing.T) {
 		if err != nil {
 			t.Fatalf("%s: %v", site.Name, err)
 		}
-		t.Logf("%s: %s, %d pages, %d claims", site.Name, r.Qualification.Verdict, len(r.Pages), len(r.Claims))
+		if got := r.Qualification.Verdict; got != site.Verdict {
+			t.Errorf("%s: verdict %s, want %s", site.Name, got, site.Verdict)
+		}
+		if site.Name == "clinic" {
+			checkClinic(t, r)
+		}
+	}
+}
+
+// checkClinic holds the demo clinic to the foundation issue: its French
+// pages reached from an English entry page, claims of many categories.
+func checkClinic(t *testing.T, r *scan.SiteReport) {
+	t.Helper()
+	french := 0
+	for _, p := range r.Pages {
+		if p.Lang == "fr" && p.Promotional {
+			french++
+		}
+	}
+	if french < 5 {
+		t.Errorf("clinic: %d promotional French pages, want the 6 French pages", french)
+	}
+	cats := map[string]bool{}
+	for _, c := range r.Claims {
+		if c.Stance == claims.Promotional {
+			cats[c.Category] = true
+		}
+	}
+	if len(cats) < 10 {
+		t.Errorf("clinic: promotional categories %v, want at least 10 of 11", cats)
+	}
+	if !r.Audience.FrenchPublic || r.Qualification.Class != "somatic_cell_therapy" {
+		t.Errorf("clinic: french_public %v class %q", r.Audience.FrenchPublic, r.Qualification.Class)
+	}
+}
+
+const page = `<!doctype html><html lang="%s"><head><meta charset="utf-8"><title>%s</title>%s</head><body>
+<nav><a href="/">Start</a></nav><main>%s</main></body></html>`
+
+// multilingualSite is a clinic whose entry page is German and whose French
+// version is declared only by hreflang.
+func multilingualSite() http.Handler {
+	mux := http.NewServeMux()
+	mux.HandleFunc("/{$}", func(w http.ResponseWriter, r *http.Request) {
+		fmt.Fprintf(w, page, "de", "Klinik", `<link rel="alternate" hreflang="fr" href="/fr/accueil">`,
+			`<p>Willkommen in unserer Klinik. Wir sind für Sie da und beraten Sie gerne, wenn Sie Fragen haben.</p>`)
+	})
+	mux.HandleFunc("/fr/accueil", func(w http.ResponseWriter, r *http.Request) {
+		fmt.Fprintf(w, page, "fr", "Accueil", `<link rel="alternate" hreflang="de" href="/">`,
+			`<p>Notre clinique propose un vaccin à cellules dendritiques sans effets secondaires. Notre traitement est efficace contre tous les cancers.</p>
+			<p><a href="/fr/tarifs">Nos tarifs</a></p>`)
+	})
+	mux.HandleFunc("/fr/tarifs", func(w http.ResponseWriter, r *http.Request) {
+		fmt.Fprintf(w, page, "fr", "Tarifs", "",
+			`<p>Notre vaccin à cellules dendritiques coûte 9 800 € par cycle. Réservez votre consultation par vidéo avec notre équipe.</p>
+			<p>Vos monocytes sont cultivés dans notre laboratoire puis différenciés en cellules dendritiques.</p>`)
+	})
+	return mux
+}
+
+func TestScanReachesFrenchVersionAndProvesEveryClaim(t *testing.T) {
+	srv := httptest.NewServer(multilingualSite())
+	defer srv.Close()
+	sc := newScanner(t)
+	st, err := store.Open(context.Background(), filepath.Join(sc.DataDir, "vigie.db"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer st.Close()
+	sc.Store = st
+	r, err := sc.Scan(context.Background(), srv.URL+"/")
+	if err != nil {
+		t.Fatal(err)
+	}
+	reached := map[string]bool{}
+	for _, p := range r.Pages {
+		reached[strings.TrimPrefix(p.URL, srv.URL)] = true
+	}
+	if !reached["/fr/accueil"] || !reached["/fr/tarifs"] {
+		t.Fatalf("pages %v: want the French version reached through hreflang", reached)
+	}
+	if r.Qualification.Verdict != "illegal_promotion" {
+		t.Errorf("verdict %s, want illegal_promotion", r.Qualification.Verdict)
+	}
+
+	// Every claim names its page and a response record that exists in the
+	// archive, verifies, and holds that page.
+	records := map[string]*evidence.Record{}
+	files, _ := filepath.Glob(filepath.Join(r.Archive, "*.warc.gz"))
+	if len(files) == 0 {
+		t.Fatalf("no WARC in %s", r.Archive)
+	}
+	for _, f := range files {
+		if err := evidence.ReadFile(f, func(rec *evidence.Record) error {
+			if err := evidence.VerifyRecord(rec); err != nil {
+				return err
+			}
+			records[rec.ID] = rec
+			return nil
+		}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if len(r.Claims) < 4 {
+		t.Fatalf("claims = %d, want several", len(r.Claims))
+	}
+	for _, c := range r.Claims {
+		rec, ok := records[c.Record]
+		if !ok || c.URL == "" {
+			t.Errorf("claim %q: url %q record %q not in the archive", c.Quote, c.URL, c.Record)
+			continue
+		}
+		if rec.Type != "response" || rec.TargetURI != c.URL {
+			t.Errorf("claim %q: record is a %s of %s, want the response of %s", c.Quote, rec.Type, rec.TargetURI, c.URL)
+		}
+	}
+	for _, p := range r.Pages {
+		rec := records[p.Record]
+		if rec == nil {
+			t.Errorf("page %s: record %s not in the archive", p.URL, p.Record)
+			continue
+		}
+		// The page's sha256 is that of the payload the archive holds.
+		i := bytes.Index(rec.Block, []byte("\r\n\r\n"))
+		sum := sha256.Sum256(rec.Block[i+4:])
+		if i < 0 || hex.EncodeToString(sum[:]) != p.SHA256 {
+			t.Errorf("page %s: sha256 %s is not the archived payload's", p.URL, p.SHA256)
+		}
+	}
+
+	// A second scan is added beside the first.
+	if _, err := sc.Scan(context.Background(), srv.URL+"/"); err != nil {
+		t.Fatal(err)
+	}
+	scans, err := st.Scans(context.Background(), srv.URL+"/")
+	if err != nil || len(scans) != 2 || scans[0].ID != r.ID {
+		t.Errorf("stored scans = %+v, %v: want the first kept and a second added", scans, err)
+	}
+}
+
+func TestScanErrors(t *testing.T) {
+	pdf := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Type", "application/pdf")
+		w.Write([]byte("%PDF-1.4 brochure"))
+	}))
+	defer pdf.Close()
+	closed := httptest.NewServer(http.NotFoundHandler())
+	closed.Close()
+	sc := newScanner(t)
+	if _, err := sc.Scan(context.Background(), pdf.URL); !errors.Is(err, scan.ErrNotHTML) {
+		t.Errorf("scan of a PDF: err = %v, want ErrNotHTML", err)
+	}
+	if _, err := sc.Scan(context.Background(), closed.URL); !errors.Is(err, crawl.ErrUnreachable) {
+		t.Errorf("scan of a closed port: err = %v, want ErrUnreachable", err)
 	}
 }

@@ -1,0 +1,106 @@
+package store
+
+import (
+	"context"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"vigie/internal/claims"
+	"vigie/internal/qualify"
+	"vigie/internal/scan"
+)
+
+func report(id string, verdict string) *scan.SiteReport {
+	t0 := time.Date(2026, 11, 22, 10, 0, 0, 0, time.UTC)
+	return &scan.SiteReport{
+		ID: id, URL: "https://clinic.example/", Started: t0, Finished: t0.Add(9 * time.Second), Archive: "/data/archives/" + id,
+		Pages: []scan.Page{{URL: "https://clinic.example/fr/", Status: 200, Lang: "fr", Promotional: true, Score: 0.9, Record: "urn:uuid:1", SHA256: "ab", File: "/x.warc.gz"}},
+		Claims: []scan.Claim{{
+			Claim: claims.Claim{Category: "safety", Stance: "promotional", Quote: "Sans effets secondaires.", Rule: "fr.safety.no-side-effects", Start: 3, End: 27},
+			URL:   "https://clinic.example/fr/", Record: "urn:uuid:1", Captured: t0,
+		}},
+		Qualification: qualify.Qualification{Verdict: verdict},
+		PageReports:   []*claims.Report{{URL: "https://clinic.example/fr/", Lang: "fr"}},
+	}
+}
+
+func TestStoreScansAreAddedNeverReplaced(t *testing.T) {
+	ctx := context.Background()
+	path := filepath.Join(t.TempDir(), "sub", "vigie.db")
+	s, err := Open(ctx, path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	if err := s.SaveScan(ctx, report("scan-1", "illegal_promotion")); err != nil {
+		t.Fatal(err)
+	}
+	if err := s.SaveScan(ctx, report("scan-2", "no_violation_found")); err != nil {
+		t.Fatal(err)
+	}
+	if err := s.SaveScan(ctx, report("scan-1", "no_violation_found")); err == nil {
+		t.Error("a scan with an existing id replaced or duplicated the stored one")
+	}
+	got, err := s.Scans(ctx, "https://clinic.example/")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(got) != 2 || got[0].ID != "scan-1" || got[0].Verdict != "illegal_promotion" || got[0].Pages != 1 || got[0].Claims != 1 || got[1].ID != "scan-2" {
+		t.Errorf("Scans = %+v, want both scans, first one intact", got)
+	}
+	r, err := s.Report(ctx, "scan-1")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if r.Claims[0].Quote != "Sans effets secondaires." || r.Claims[0].Record != "urn:uuid:1" {
+		t.Errorf("stored report claim = %+v", r.Claims[0])
+	}
+	if _, err := s.Report(ctx, "nope"); err == nil || !strings.Contains(err.Error(), "not found") {
+		t.Errorf("Report(nope) error = %v, want not found", err)
+	}
+}
+
+func TestStoreEvidenceRowsCannotBeAltered(t *testing.T) {
+	ctx := context.Background()
+	s, err := Open(ctx, filepath.Join(t.TempDir(), "vigie.db"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	if err := s.SaveScan(ctx, report("scan-1", "illegal_promotion")); err != nil {
+		t.Fatal(err)
+	}
+	for _, q := range []string{
+		`UPDATE claims SET quote = 'edited'`,
+		`DELETE FROM claims`,
+		`UPDATE scans SET verdict = 'no_violation_found'`,
+		`DELETE FROM pages`,
+	} {
+		if _, err := s.db.ExecContext(ctx, q); err == nil || !strings.Contains(err.Error(), "append-only") {
+			t.Errorf("%s: err = %v, want refused as append-only", q, err)
+		}
+	}
+}
+
+func TestStoreMigratesOnceAndReopens(t *testing.T) {
+	ctx := context.Background()
+	path := filepath.Join(t.TempDir(), "vigie.db")
+	for i := 0; i < 2; i++ {
+		s, err := Open(ctx, path)
+		if err != nil {
+			t.Fatalf("open #%d: %v", i+1, err)
+		}
+		v, err := s.SchemaVersion(ctx)
+		if err != nil || v != 1 {
+			t.Errorf("open #%d: schema version %d, %v; want 1", i+1, v, err)
+		}
+		var n int
+		s.db.QueryRowContext(ctx, `SELECT COUNT(*) FROM schema_migrations`).Scan(&n)
+		if n != 1 {
+			t.Errorf("open #%d: %d migration rows, want 1", i+1, n)
+		}
+		s.Close()
+	}
+}
