@@ -76,7 +76,11 @@ func (a *Analyzer) Analyze(doc *extract.Document, at time.Time) *Report {
 	// Second pass: claims with their stance, and therapies.
 	seenTherapy := map[string]bool{}
 	for _, s := range sents {
-		seenCat := map[string]bool{}
+		type kept struct {
+			claim int  // index in rep.Claims
+			rule  rule // the rule that found it
+		}
+		seenCat := map[string]kept{}
 		for _, m := range s.matches {
 			o := a.Rules.owners[m.owner]
 			switch o.kind {
@@ -88,12 +92,19 @@ func (a *Analyzer) Analyze(doc *extract.Document, at time.Time) *Report {
 				seenTherapy[t.id] = true
 				rep.Therapies = append(rep.Therapies, a.therapy(t, doc.Lang, at))
 			case ownRule:
+				// One claim per category and sentence; where rules of two
+				// languages match, the page's language names it.
 				r := a.Rules.rules[o.idx]
-				if seenCat[r.category] {
-					continue // one claim per category and sentence
+				c := a.claim(doc.Text, s, m, r, rep.Voice)
+				if k, seen := seenCat[r.category]; seen {
+					if r.lang == doc.Lang && k.rule.lang != doc.Lang {
+						rep.Claims[k.claim] = c
+						seenCat[r.category] = kept{k.claim, r}
+					}
+					continue
 				}
-				seenCat[r.category] = true
-				rep.Claims = append(rep.Claims, a.claim(doc.Text, s, m, r, rep.Voice))
+				seenCat[r.category] = kept{len(rep.Claims), r}
+				rep.Claims = append(rep.Claims, c)
 			}
 		}
 	}

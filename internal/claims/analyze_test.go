@@ -214,3 +214,17 @@ func TestHeldOut(t *testing.T) {
 		t.Errorf("held-out category precision %.2f recall %.2f, want ≥ 0.90 and ≥ 0.60", precision, recall)
 	}
 }
+
+func TestPageLanguageRuleNamesTheClaim(t *testing.T) {
+	a := analyzer(t)
+	// "réinjection" and "12 500 euros" are matched by French and English rules alike.
+	r := analyzeString(t, a, `<html lang="fr"><body><p>La réinjection de vos cellules a lieu le lendemain, dans notre clinique partenaire. Le cycle complet coûte 12 500 euros, tout compris pour vous.</p></body></html>`)
+	if len(r.Claims) < 2 {
+		t.Fatalf("claims = %+v", r.Claims)
+	}
+	for _, c := range r.Claims {
+		if !strings.HasPrefix(c.Rule, "fr.") {
+			t.Errorf("claim %s on a French page named by %s, want a French rule", c.Category, c.Rule)
+		}
+	}
+}

@@ -147,6 +147,7 @@ type owner struct {
 
 type rule struct {
 	id, category string
+	lang         string // the id's prefix: "fr" for fr.safety.no-risk
 }
 
 // therapyEntry is one therapy of the lexicon.
@@ -212,7 +213,7 @@ func compileRules(files map[string][]byte) (*Rules, error) {
 			}
 			o := len(r.owners)
 			r.owners = append(r.owners, owner{kind: ownRule, idx: len(r.rules)})
-			r.rules = append(r.rules, rule{id: ru.ID, category: ru.Category})
+			r.rules = append(r.rules, rule{id: ru.ID, category: ru.Category, lang: strings.SplitN(ru.ID, ".", 2)[0]})
 			for _, p := range ru.Patterns {
 				if err := r.m.add(p, o); err != nil {
 					return nil, fmt.Errorf("%s: %w", where, err)

@@ -7,6 +7,7 @@ import (
 	"io"
 	"os"
 	"strings"
+	"sync"
 	"time"
 
 	warc "github.com/internetarchive/gowarc"
@@ -25,6 +26,13 @@ type Record struct {
 	File                string            // path of the file, as passed to ReadFile
 	Offset              int64             // byte offset of the record's gzip member in File
 }
+
+// readMu serializes gowarc's ReadRecord across goroutines. In gowarc
+// v0.8.101 readUntilDelim returns a slice of a sync.Pool buffer after
+// putting the buffer back, so concurrent readers can overwrite each other's
+// header lines before they are copied (go test -race shows it). Headers of
+// evidence must never be corrupted silently. Remove once gowarc is fixed.
+var readMu sync.Mutex
 
 // gzipMagic starts every gzip member (RFC 1952).
 const gzipMagic = "\x1f\x8b"
@@ -66,7 +74,9 @@ func ReadFile(path string, fn func(*Record) error) error {
 
 	var next int64 // offset of the member being read
 	for {
+		readMu.Lock()
 		wr, err := r.ReadRecord()
+		readMu.Unlock()
 		// Only a bare io.EOF is the clean end: gowarc also wraps io.EOF in
 		// errors about members that end too early.
 		if err == io.EOF {

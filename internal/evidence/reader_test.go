@@ -7,6 +7,7 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"sync"
 	"testing"
 
 	"vigie/internal/evidence"
@@ -115,4 +116,27 @@ func FuzzReadFile(f *testing.F) {
 			}
 		}
 	})
+}
+
+// TestReadFileConcurrently guards against a data race inside gowarc's
+// reader (see readMu); run with -race.
+func TestReadFileConcurrently(t *testing.T) {
+	path, _, _ := writeSample(t)
+	var wg sync.WaitGroup
+	for range 8 {
+		wg.Go(func() {
+			for range 20 {
+				n := 0
+				err := evidence.ReadFile(path, func(r *evidence.Record) error {
+					n++
+					return evidence.VerifyRecord(r)
+				})
+				if err != nil || n != 11 {
+					t.Errorf("ReadFile() = %v after %d records, want nil after 11", err, n)
+					return
+				}
+			}
+		})
+	}
+	wg.Wait()
 }

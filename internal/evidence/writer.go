@@ -98,6 +98,13 @@ func NewWriter(dir string, info Info) (*Writer, error) {
 // response record, a request record concurrent to it and a metadata record
 // referring to it, then flushes and fsyncs the file, so that the evidence is
 // on disk before anyone analyses it. The Ref describes the response record.
+//
+// WARC-Payload-Digest is the SHA-256 of the bytes after the blank line that
+// ends the HTTP header block, exactly as transferred (chunked framing and
+// content coding kept), the way nlnwa/gowarc and warcio check it. (gowarc's
+// own HTTP client removes chunked framing first, which independent
+// validators then reject.) A response without that blank line gets no
+// payload digest.
 func (w *Writer) WriteExchange(ex Exchange) (Ref, error) {
 	if err := checkExchange(ex); err != nil {
 		return Ref{}, err

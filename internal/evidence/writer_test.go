@@ -76,6 +76,9 @@ func TestRoundTrip(t *testing.T) {
 	for _, r := range recs {
 		byID[r.ID] = r
 	}
+	if r := byID[res.RecordID]; r == nil || res.PayloadSHA256 != sha256Hex(r.Block) || res.BlockDigest != "sha256:"+sha256Hex(r.Block) {
+		t.Errorf("resource Ref %+v does not match the digests of its record", res)
+	}
 	for i, ex := range exs {
 		t.Run(ex.URL, func(t *testing.T) {
 			ref, r := refs[i], byID[refs[i].RecordID]

@@ -89,13 +89,6 @@ type Violation struct {
 	Text     string   `json:"text"`
 }
 
-// presentation are the categories that present a product as having
-// curative or preventive properties (CSP L.5111-1).
-var presentation = map[string]bool{
-	"efficacy": true, "success_rate": true, "safety": true, "natural": true,
-	"universality": true, "alternative": true,
-}
-
 var atmpClasses = map[string]string{
 	"gene_therapy":         "médicament de thérapie génique",
 	"somatic_cell_therapy": "médicament de thérapie cellulaire somatique",
@@ -137,7 +130,8 @@ func Qualify(in Input) Qualification {
 	french := add(FrenchAudience, in.Audience.FrenchPublic, []string{},
 		frenchText(in.Audience), nil)
 
-	// 2. Medicine by presentation: therapeutic claims.
+	// 2. Medicine by presentation: claims of curative or preventive
+	// properties (CSP L.5111-1).
 	pres := promo("efficacy", "success_rate", "safety", "natural", "universality", "alternative")
 	byPresentation := add(MedicinalByPresentation, ok && len(pres) > 0, []string{"CSP L.5111-1"},
 		presentationText(name, in.Claims, pres), pres)
