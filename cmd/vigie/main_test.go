@@ -10,6 +10,8 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"vigie/internal/crawl/crawltest"
 )
 
 // vigie runs one command line as main would.
@@ -165,5 +167,48 @@ func TestDemoJSON(t *testing.T) {
 	}
 	if _, err := os.Stat(filepath.Join(data, "vigie.db")); err != nil || !strings.Contains(stderr, "vigie.db") {
 		t.Errorf("database not where the demo says (%v): %q", err, stderr)
+	}
+}
+
+func TestScanCommandFollowsHreflangAndNamesRecords(t *testing.T) {
+	srv := httptest.NewServer(crawltest.MultilingualClinic())
+	defer srv.Close()
+	code, stdout, stderr := vigie(t, "", "scan", "--format", "json", "--allow-private", "--data", t.TempDir(), srv.URL+"/")
+	if code != 0 {
+		t.Fatalf("exit %d: %s", code, stderr)
+	}
+	var out struct {
+		Sites []struct {
+			Pages []struct {
+				URL, Lang, Record string
+			}
+			Claims []struct {
+				URL, Record, Quote string
+			}
+			Qualification struct{ Verdict string }
+		}
+	}
+	if err := json.Unmarshal([]byte(stdout), &out); err != nil || len(out.Sites) != 1 {
+		t.Fatalf("stdout: %v, %d sites", err, len(out.Sites))
+	}
+	site := out.Sites[0]
+	records := map[string]string{}
+	french := 0
+	for _, p := range site.Pages {
+		records[p.Record] = p.URL
+		if p.Lang == "fr" {
+			french++
+		}
+	}
+	if french != 2 || site.Qualification.Verdict != "illegal_promotion" {
+		t.Errorf("%d French pages, verdict %s: want both French pages reached and illegal_promotion", french, site.Qualification.Verdict)
+	}
+	if len(site.Claims) == 0 {
+		t.Fatal("no claims")
+	}
+	for _, c := range site.Claims {
+		if c.URL == "" || records[c.Record] != c.URL {
+			t.Errorf("claim %q: url %q record %q does not name its archived page", c.Quote, c.URL, c.Record)
+		}
 	}
 }
