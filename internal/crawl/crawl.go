@@ -222,16 +222,13 @@ func (c *crawler) next() (item, bool) {
 			c.cond.Broadcast()
 			return item{}, false
 		}
+		q := &c.queue
 		if len(c.prio) > 0 {
-			it := c.prio[0]
-			c.prio = c.prio[1:]
-			c.inflight++
-			c.fetched++
-			return it, true
+			q = &c.prio
 		}
-		if len(c.queue) > 0 {
-			it := c.queue[0]
-			c.queue = c.queue[1:]
+		if len(*q) > 0 {
+			it := (*q)[0]
+			*q = (*q)[1:]
 			c.inflight++
 			c.fetched++
 			return it, true
