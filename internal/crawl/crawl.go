@@ -39,6 +39,23 @@ type Config struct {
 	Logger       *slog.Logger  // nil: no logs
 }
 
+// Parameters describes the crawl's settings, with defaults applied, for
+// the archive's warcinfo record: how the evidence was gathered.
+func (c Config) Parameters() map[string]string {
+	c = c.withDefaults()
+	return map[string]string{
+		"max-pages":      fmt.Sprint(c.MaxPages),
+		"max-depth":      fmt.Sprint(c.MaxDepth),
+		"max-body-bytes": fmt.Sprint(c.MaxBodyBytes),
+		"timeout":        c.Timeout.String(),
+		"max-duration":   c.MaxDuration.String(),
+		"rate":           fmt.Sprint(c.Rate),
+		"concurrency":    fmt.Sprint(c.Concurrency),
+		"allow-private":  fmt.Sprint(c.AllowPrivate),
+		"user-agent":     c.UserAgent,
+	}
+}
+
 func (c Config) withDefaults() Config {
 	if c.MaxPages <= 0 {
 		c.MaxPages = 200

@@ -39,6 +39,7 @@ type Document struct {
 
 	Links      []Link      // every <a href>, resolved, in document order, duplicates kept out
 	Alternates []Alternate // <link rel="alternate" hreflang> and <a hreflang>
+	Images     []string    // every <img src>, resolved, duplicates kept out
 }
 
 // Span is a byte range [Start, End) of Document.Text.

@@ -61,6 +61,9 @@ func TestParseHTMLLinksAndAlternates(t *testing.T) {
 	if diff := cmp.Diff(wantLinks, d.Links); diff != "" {
 		t.Errorf("Links (-want +got):\n%s", diff)
 	}
+	if diff := cmp.Diff([]string{"https://clinique.example/fr/a.jpg"}, d.Images); diff != "" {
+		t.Errorf("Images (-want +got):\n%s", diff)
+	}
 }
 
 func TestSentences(t *testing.T) {

@@ -147,6 +147,10 @@ func (w *htmlWalker) start(a atom.Atom, attrs map[string]string, selfClosing boo
 			}
 		}
 	case atom.Img:
+		if u := w.resolve(attrs["src"]); u != "" && !w.seenLink["img "+u] {
+			w.seenLink["img "+u] = true
+			w.d.Images = append(w.d.Images, u)
+		}
 		if w.hidden == 0 {
 			if alt := collapse(attrs["alt"]); len(alt) > 3 {
 				w.out().block()

@@ -91,6 +91,13 @@ func (s *Scanner) now() time.Time {
 	return time.Now().UTC()
 }
 
+// Analysed is one archived response and, for a document, its page report.
+type Analysed struct {
+	Page   Page
+	Ref    evidence.Ref
+	Report *claims.Report // nil for responses that are not documents
+}
+
 // Scan crawls, archives, analyses, qualifies and stores one site. The
 // archive is written and synced before any page is analysed. A site whose
 // first page cannot be fetched gives crawl.ErrUnreachable; one whose first
@@ -100,35 +107,24 @@ func (s *Scanner) Scan(ctx context.Context, seed string) (*SiteReport, error) {
 	id := newID(started)
 	dir := filepath.Join(s.DataDir, "archives", id)
 	hostname, _ := os.Hostname()
+	params := s.Crawl.Parameters()
+	params["seed"], params["scan-id"] = seed, id
 	w, err := evidence.NewWriter(dir, evidence.Info{
-		Software: "vigie/0.1", Operator: s.Operator, Hostname: hostname,
-		Parameters: map[string]string{
-			"seed": seed, "scan-id": id,
-			"max-pages":     fmt.Sprint(s.Crawl.MaxPages),
-			"allow-private": fmt.Sprint(s.Crawl.AllowPrivate),
-		},
+		Software: "vigie/0.1", Operator: s.Operator, Hostname: hostname, Parameters: params,
 	})
 	if err != nil {
 		return nil, fmt.Errorf("open archive: %w", err)
 	}
-	rep := &SiteReport{ID: id, URL: seed, Started: started, Archive: dir, Pages: []Page{}, Claims: []Claim{}, Therapies: []claims.Therapy{}}
 	var mu sync.Mutex
 	var seedPage *crawl.Page
-	type analysed struct {
-		page   Page
-		report *claims.Report
-		ref    evidence.Ref
-	}
-	var results []analysed
+	var results []Analysed
 	res, crawlErr := crawl.Crawl(ctx, seed, s.Crawl, w, func(p *crawl.Page) error {
-		a := analysed{ref: p.Ref, page: Page{
+		a := Analysed{Ref: p.Ref, Page: Page{
 			URL: p.URL, Status: p.Status, ContentType: p.ContentType, Record: p.Ref.RecordID,
 			SHA256: p.Ref.PayloadSHA256, File: p.Ref.File, Offset: p.Ref.Offset,
 		}}
 		if p.Doc != nil {
-			a.report = s.Analyzer.Analyze(p.Doc, p.Ref.Captured)
-			a.page.Lang, a.page.Title = a.report.Lang, a.report.Title
-			a.page.Promotional, a.page.Score = a.report.Promotional, a.report.Score
+			a.Report = s.Analyzer.Analyze(p.Doc, p.Ref.Captured)
 		}
 		mu.Lock()
 		defer mu.Unlock()
@@ -147,10 +143,26 @@ func (s *Scanner) Scan(ctx context.Context, seed string) (*SiteReport, error) {
 	if seedPage != nil && seedPage.Doc == nil && (seedPage.Status < 300 || seedPage.Status >= 400) {
 		return nil, fmt.Errorf("%s: %w (status %d, %s); archived in %s", seed, ErrNotHTML, seedPage.Status, orUnknown(seedPage.ContentType), dir)
 	}
+	rep := s.Assemble(seed, id, started, dir, results)
+	rep.Cut, rep.Errors = res.Cut, res.Errors
+	rep.Finished = s.now()
+	if s.Store != nil {
+		if err := s.Store.SaveScan(ctx, rep); err != nil {
+			return rep, fmt.Errorf("save scan: %w", err)
+		}
+	}
+	return rep, nil
+}
 
-	// Pages in a stable order: the order of capture.
-	sort.Slice(results, func(i, j int) bool {
-		a, b := results[i].ref, results[j].ref
+// Assemble makes the site report of analysed pages: pages in capture
+// order, their claims with the records that prove them, the site's
+// audience and therapies, and its qualification at date started. Scan uses
+// it on a crawl; ingest on WARCs made by other crawlers.
+func (s *Scanner) Assemble(seed, id string, started time.Time, archive string, results []Analysed) *SiteReport {
+	rep := &SiteReport{ID: id, URL: seed, Started: started, Finished: started, Archive: archive,
+		Pages: []Page{}, Claims: []Claim{}, Therapies: []claims.Therapy{}}
+	sort.SliceStable(results, func(i, j int) bool {
+		a, b := results[i].Ref, results[j].Ref
 		if a.File != b.File {
 			return a.File < b.File
 		}
@@ -161,13 +173,17 @@ func (s *Scanner) Scan(ctx context.Context, seed string) (*SiteReport, error) {
 	var order []string
 	var qclaims []qualify.Claim
 	for _, r := range results {
-		rep.Pages = append(rep.Pages, r.page)
-		if r.report == nil {
+		if r.Report != nil {
+			r.Page.Lang, r.Page.Title = r.Report.Lang, r.Report.Title
+			r.Page.Promotional, r.Page.Score = r.Report.Promotional, r.Report.Score
+		}
+		rep.Pages = append(rep.Pages, r.Page)
+		if r.Report == nil {
 			continue
 		}
-		rep.PageReports = append(rep.PageReports, r.report)
-		audiences = append(audiences, r.report.Audience)
-		for _, t := range r.report.Therapies {
+		rep.PageReports = append(rep.PageReports, r.Report)
+		audiences = append(audiences, r.Report.Audience)
+		for _, t := range r.Report.Therapies {
 			if _, ok := therapies[t.ID]; !ok {
 				// The site report and its grounds are French documents.
 				if n := s.Analyzer.Rules.TherapyName(t.ID, "fr"); n != "" {
@@ -177,13 +193,13 @@ func (s *Scanner) Scan(ctx context.Context, seed string) (*SiteReport, error) {
 				order = append(order, t.ID)
 			}
 			therapies[t.ID].Pages++
-			if r.report.Promotional {
+			if r.Report.Promotional {
 				therapies[t.ID].PromotionalPages++
 			}
 		}
-		for _, c := range r.report.Claims {
-			rep.Claims = append(rep.Claims, Claim{Claim: c, URL: r.page.URL, Record: r.ref.RecordID, Captured: r.ref.Captured})
-			qclaims = append(qclaims, qualify.Claim{Category: c.Category, Stance: c.Stance, Quote: c.Quote, URL: r.page.URL, PageLang: r.report.Lang, PagePromotional: r.report.Promotional})
+		for _, c := range r.Report.Claims {
+			rep.Claims = append(rep.Claims, Claim{Claim: c, URL: r.Page.URL, Record: r.Ref.RecordID, Captured: r.Ref.Captured})
+			qclaims = append(qclaims, qualify.Claim{Category: c.Category, Stance: c.Stance, Quote: c.Quote, URL: r.Page.URL, PageLang: r.Report.Lang, PagePromotional: r.Report.Promotional})
 		}
 	}
 	var qtherapies []qualify.Therapy
@@ -197,14 +213,7 @@ func (s *Scanner) Scan(ctx context.Context, seed string) (*SiteReport, error) {
 		Audience: rep.Audience, Therapies: qtherapies, Claims: qclaims, At: started,
 		Registry: qualify.Snapshot{Date: date, Digest: digest},
 	})
-	rep.Cut, rep.Errors = res.Cut, res.Errors
-	rep.Finished = s.now()
-	if s.Store != nil {
-		if err := s.Store.SaveScan(ctx, rep); err != nil {
-			return rep, fmt.Errorf("save scan: %w", err)
-		}
-	}
-	return rep, nil
+	return rep
 }
 
 // newID names a scan: its start time, then random bits so two scans started
