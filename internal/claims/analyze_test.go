@@ -148,7 +148,7 @@ func TestAudienceSignals(t *testing.T) {
 }
 
 // TestHeldOut checks pages written apart from the rules, in other voices, and
-// never used to tune them (testdata/heldout/labels.json).
+// never used to tune them (testdata/corpus/heldout/labels.json).
 func TestHeldOut(t *testing.T) {
 	a := analyzer(t)
 	var labels []struct {
@@ -157,7 +157,7 @@ func TestHeldOut(t *testing.T) {
 		FrenchPublic bool     `json:"french_public"`
 		Categories   []string `json:"categories"`
 	}
-	b, err := os.ReadFile("testdata/heldout/labels.json")
+	b, err := os.ReadFile("testdata/corpus/heldout/labels.json")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -166,7 +166,7 @@ func TestHeldOut(t *testing.T) {
 	}
 	var tp, fp, fn int
 	for _, l := range labels {
-		body, err := os.ReadFile(filepath.Join("testdata/heldout", l.File))
+		body, err := os.ReadFile(filepath.Join("testdata/corpus/heldout", l.File))
 		if err != nil {
 			t.Fatal(err)
 		}
