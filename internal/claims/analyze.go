@@ -37,7 +37,7 @@ func (a *Analyzer) Analyze(doc *extract.Document, at time.Time) *Report {
 
 	// First pass: the page's voice, from its cues.
 	var fp, critical, scientific, attributed int
-	hasOffer := false
+	hasOffer, frenchPatients := false, false
 	for _, s := range sents {
 		for _, m := range s.matches {
 			o := a.Rules.owners[m.owner]
@@ -50,6 +50,8 @@ func (a *Analyzer) Analyze(doc *extract.Document, at time.Time) *Report {
 				critical++
 			case o.kind == ownCue && cueKind(o.idx) == cueScientific:
 				scientific++
+			case o.kind == ownCue && cueKind(o.idx) == cueFrenchPatients:
+				frenchPatients = true
 			case o.kind == ownRule:
 				if a.Rules.rules[o.idx].category == "offer" {
 					hasOffer = true
@@ -108,14 +110,17 @@ func (a *Analyzer) Analyze(doc *extract.Document, at time.Time) *Report {
 			}
 		}
 	}
-	rep.Audience = a.audience(doc)
+	rep.Audience = a.audience(doc, frenchPatients)
 	a.verdict(rep, fp)
 	return rep
 }
 
 // match runs the matcher over each sentence.
 func (a *Analyzer) match(doc *extract.Document) []sentence {
-	toks := extract.Tokenize(doc.Text)
+	toks := doc.Tokens
+	if toks == nil {
+		toks = extract.Tokenize(doc.Text)
+	}
 	sents := make([]sentence, 0, len(doc.Sentences))
 	ti := 0
 	for _, sp := range doc.Sentences {

@@ -30,14 +30,80 @@ var frenchVersion = map[string]bool{
 	SignalHTMLLang: true, SignalTextLang: true, SignalHreflang: true, SignalPath: true, SignalParam: true,
 }
 
-var (
-	// +33 1 84 60 27 19, 0033 (0)1…, 01 84 60 27 19, 01.84.60.27.19
-	phoneFR = regexp.MustCompile(`(?:\+33|0033)\s?(?:\(0\))?\s?[1-9](?:[\s.\-]?\d{2}){4}\b|\b0[1-9](?:[\s.\-]?\d{2}){4}\b`)
-	priceEU = regexp.MustCompile(`(?i)\d[\d\s\x{00a0}.,]*\s?(?:€|eur\b|euros?\b)|€\s?\d`)
-	patFR   = regexp.MustCompile(`(?i)patient(?:e)?s? français(?:es)?|french patients`)
-)
+// A French number: "+33 1 84 60 27 19", "0033 (0)1…", "+33184602719".
+// Looked for only around "+33" and "0033", so the whole text is never run
+// through a regular expression.
+var intlPhoneFR = regexp.MustCompile(`^(?:\+33|0033)\s?(?:\(0\))?\s?[1-9](?:[\s.\-]?\d{2}){4}(?:\D|$)`)
 
-func (a *Analyzer) audience(doc *extract.Document) Audience {
+// hasFrenchPhone finds a French phone number in text with tokens toks.
+func hasFrenchPhone(text string, toks []extract.Token) bool {
+	for _, prefix := range []string{"+33", "0033"} {
+		for off := 0; ; {
+			i := strings.Index(text[off:], prefix)
+			if i < 0 {
+				break
+			}
+			end := min(len(text), off+i+32)
+			if intlPhoneFR.MatchString(text[off+i : end]) {
+				return true
+			}
+			off += i + len(prefix)
+		}
+	}
+	// National format: 0X XX XX XX XX (spaces, dots or dashes), or ten digits.
+	for i, t := range toks {
+		n := t.Norm
+		if len(n) == 10 && n[0] == '0' && n[1] >= '1' && n[1] <= '9' && allDigits(n) {
+			return true
+		}
+		if len(n) != 2 || n[0] != '0' || n[1] < '1' || n[1] > '9' || i+4 >= len(toks) {
+			continue
+		}
+		ok := true
+		for k := 1; k <= 4 && ok; k++ {
+			prev, cur := toks[i+k-1], toks[i+k]
+			ok = len(cur.Norm) == 2 && allDigits(cur.Norm) && cur.Start-prev.End <= 1 &&
+				(cur.Start == prev.End || strings.ContainsAny(text[prev.End:cur.Start], " .-\u00a0"))
+		}
+		if ok {
+			return true
+		}
+	}
+	return false
+}
+
+// hasEuroPrice finds an amount in euros: "12 500 €", "€250", "9 800 euros".
+func hasEuroPrice(toks []extract.Token) bool {
+	for i, t := range toks {
+		switch t.Norm {
+		case "€", "eur", "euro", "euros":
+			for k := max(0, i-2); k < i; k++ {
+				if isNumber(toks[k].Norm) {
+					return true
+				}
+			}
+			if t.Norm == "€" && i+1 < len(toks) && isNumber(toks[i+1].Norm) {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+func isNumber(s string) bool { return s != "" && s[0] >= '0' && s[0] <= '9' }
+
+func allDigits(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if s[i] < '0' || s[i] > '9' {
+			return false
+		}
+	}
+	return true
+}
+
+// audience reads the signals of doc; frenchPatients says whether a
+// french_patients cue matched.
+func (a *Analyzer) audience(doc *extract.Document, frenchPatients bool) Audience {
 	var sig []string
 	add := func(s string) { sig = append(sig, s) }
 	if doc.DeclaredLang == "fr" {
@@ -69,17 +135,21 @@ func (a *Analyzer) audience(doc *extract.Document) Audience {
 			add(SignalTLD)
 		}
 	}
-	all := doc.Text + "\n" + doc.Boilerplate
-	if phoneFR.MatchString(all) {
+	toks := doc.Tokens
+	if toks == nil {
+		toks = extract.Tokenize(doc.Text)
+	}
+	boiler := extract.Tokenize(doc.Boilerplate)
+	if hasFrenchPhone(doc.Text, toks) || hasFrenchPhone(doc.Boilerplate, boiler) {
 		add(SignalPhone)
 	}
-	if priceEU.MatchString(all) {
+	if hasEuroPrice(toks) || hasEuroPrice(boiler) {
 		add(SignalPrice)
 	}
-	if mentionsCity(doc.Text, a.Rules.cities) {
+	if mentionsCity(doc.Text, toks, a.Rules.cities) {
 		add(SignalCity)
 	}
-	if patFR.MatchString(doc.Text) {
+	if frenchPatients {
 		add(SignalFrenchPatien)
 	}
 	return Audience{FrenchPublic: frenchPublic(sig), Signals: nonNil(sig)}
@@ -113,13 +183,9 @@ func MergeAudience(pages []Audience) Audience {
 	return Audience{FrenchPublic: frenchPublic(sig), Signals: nonNil(sig)}
 }
 
-func mentionsCity(text string, cities [][]string) bool {
-	toks := extract.Tokenize(text)
+func mentionsCity(text string, toks []extract.Token, cities map[string][][]string) bool {
 	for i, t := range toks {
-		for _, c := range cities {
-			if c[0] != t.Norm {
-				continue
-			}
+		for _, c := range cities[t.Norm] {
 			if i+len(c) <= len(toks) && matchesWords(toks[i:i+len(c)], c) && capitalised(text, t) {
 				return true
 			}
@@ -144,8 +210,8 @@ func capitalised(text string, t extract.Token) bool {
 }
 
 // parseCities reads the list of French cities: one per line, # comments.
-func parseCities(data []byte) [][]string {
-	var out [][]string
+func parseCities(data []byte) map[string][][]string {
+	out := map[string][][]string{}
 	sc := bufio.NewScanner(bytes.NewReader(data))
 	for sc.Scan() {
 		line := strings.TrimSpace(sc.Text())
@@ -157,7 +223,7 @@ func parseCities(data []byte) [][]string {
 			words = append(words, t.Norm)
 		}
 		if len(words) > 0 {
-			out = append(out, words)
+			out[words[0]] = append(out[words[0]], words)
 		}
 	}
 	return out

@@ -91,19 +91,85 @@ func (e *element) accepts(tok string) bool {
 	return false
 }
 
-// matcher finds every pattern of a set in a token sequence. Patterns are
-// indexed by their first element, so each token costs a few map lookups
-// whatever the number of patterns.
+// matcher finds every pattern of a set in a token sequence. The first
+// elements of all patterns are compiled into one trie over the bytes of
+// folded words: each token is walked through it once, whatever the number
+// of patterns, collecting the patterns whose first word it is or starts with.
 type matcher struct {
-	patterns   []pattern
-	exact      map[string][]int
-	prefix     map[string][]int
-	prefixLens []int
-	numbers    []int
+	patterns []pattern
+	trie     trie
+	numbers  []int // patterns starting with #
+}
+
+// trie is a byte trie with a dense transition table over the bytes that
+// occur in pattern words.
+type trie struct {
+	class  [256]uint8 // byte → column; 0: no pattern word has this byte
+	cols   int
+	next   []int32 // node*cols + column → child node, 0 for none
+	exact  [][]int // node → patterns whose first word ends here
+	prefix [][]int // node → patterns whose first word is a prefix ending here
 }
 
 func newMatcher() *matcher {
-	return &matcher{exact: map[string][]int{}, prefix: map[string][]int{}}
+	m := &matcher{}
+	m.trie.cols = 1
+	m.trie.next = make([]int32, 1)
+	m.trie.exact = make([][]int, 1)
+	m.trie.prefix = make([][]int, 1)
+	return m
+}
+
+func (t *trie) insert(word string, pattern int, prefix bool) {
+	node := 0
+	for i := 0; i < len(word); i++ {
+		c := word[i]
+		if t.class[c] == 0 {
+			t.addColumn(c)
+		}
+		k := node*t.cols + int(t.class[c])
+		if t.next[k] == 0 {
+			t.next[k] = int32(len(t.exact))
+			t.next = append(t.next, make([]int32, t.cols)...)
+			t.exact = append(t.exact, nil)
+			t.prefix = append(t.prefix, nil)
+		}
+		node = int(t.next[k])
+	}
+	if prefix {
+		t.prefix[node] = append(t.prefix[node], pattern)
+	} else {
+		t.exact[node] = append(t.exact[node], pattern)
+	}
+}
+
+// addColumn gives byte c a column, widening every node's row.
+func (t *trie) addColumn(c byte) {
+	t.class[c] = uint8(t.cols)
+	cols := t.cols + 1
+	next := make([]int32, len(t.exact)*cols)
+	for n := range t.exact {
+		copy(next[n*cols:], t.next[n*t.cols:(n+1)*t.cols])
+	}
+	t.next, t.cols = next, cols
+}
+
+// candidates appends the patterns whose first word matches tok.
+func (t *trie) candidates(dst []int, tok string) []int {
+	node := 0
+	for i := 0; i < len(tok); i++ {
+		dst = append(dst, t.prefix[node]...)
+		c := t.class[tok[i]]
+		if c == 0 {
+			return dst
+		}
+		node = int(t.next[node*t.cols+int(c)])
+		if node == 0 {
+			return dst
+		}
+	}
+	dst = append(dst, t.prefix[node]...)
+	return append(dst, t.exact[node]...)
 }
 
 func (m *matcher) add(src string, owner int) error {
@@ -118,26 +184,13 @@ func (m *matcher) add(src string, owner int) error {
 		m.numbers = append(m.numbers, idx)
 		return nil
 	}
+	if len(m.patterns) > 1<<20 {
+		return fmt.Errorf("too many patterns")
+	}
 	for _, a := range first.alts {
-		if !a.prefix {
-			m.exact[a.word] = append(m.exact[a.word], idx)
-			continue
-		}
-		if _, ok := m.prefix[a.word]; !ok {
-			m.addPrefixLen(len(a.word))
-		}
-		m.prefix[a.word] = append(m.prefix[a.word], idx)
+		m.trie.insert(a.word, idx, a.prefix)
 	}
 	return nil
-}
-
-func (m *matcher) addPrefixLen(n int) {
-	for _, l := range m.prefixLens {
-		if l == n {
-			return
-		}
-	}
-	m.prefixLens = append(m.prefixLens, n)
 }
 
 // match is one occurrence of a pattern: tokens [start, end).
@@ -151,13 +204,7 @@ type match struct {
 func (m *matcher) find(dst []match, toks []extract.Token) []match {
 	var cand []int
 	for i, t := range toks {
-		cand = cand[:0]
-		cand = append(cand, m.exact[t.Norm]...)
-		for _, n := range m.prefixLens {
-			if n <= len(t.Norm) {
-				cand = append(cand, m.prefix[t.Norm[:n]]...)
-			}
-		}
+		cand = m.trie.candidates(cand[:0], t.Norm)
 		if t.Norm[0] >= '0' && t.Norm[0] <= '9' {
 			cand = append(cand, m.numbers...)
 		}

@@ -124,12 +124,13 @@ const (
 	cueFirstPerson
 	cueCritical
 	cueScientific
+	cueFrenchPatients
 )
 
 var cueKinds = map[string]cueKind{
 	"negation": cueNegation, "negation_near": cueNegationNear, "particle": cueParticle,
 	"reporting": cueReporting, "first_person": cueFirstPerson, "critical": cueCritical,
-	"scientific": cueScientific,
+	"scientific": cueScientific, "french_patients": cueFrenchPatients,
 }
 
 type ownerKind int
@@ -164,7 +165,7 @@ type Rules struct {
 	r5122     map[string]string // category → R.5122-4 item
 	owners    []owner
 	m         *matcher
-	cities    [][]string // French cities, folded words
+	cities    map[string][][]string // French cities, folded words, by first word
 }
 
 func compileRules(files map[string][]byte) (*Rules, error) {

@@ -30,8 +30,9 @@ type Document struct {
 
 	// Text is the main text: one block per line, boilerplate left out.
 	Text      string
-	Blocks    []Span // the lines of Text
-	Sentences []Span // sentences of Text; never cross a block
+	Blocks    []Span  // the lines of Text
+	Sentences []Span  // sentences of Text; never cross a block
+	Tokens    []Token // the words of Text, folded (see Tokenize)
 
 	// Boilerplate is the text left out of Text (navigation, cookie banners,
 	// footers), one block per line. Addresses and phone numbers live there.
@@ -105,7 +106,8 @@ func Parse(body []byte, contentType, contentLang, pageURL string, opt Options) (
 		return nil, ErrEmpty
 	}
 	d.Sentences = segment(d.Text, d.Blocks)
-	d.Lang = detectLanguage(d.Text, d.DeclaredLang)
+	d.Tokens = Tokenize(d.Text)
+	d.Lang = detectLanguage(d.Tokens, d.DeclaredLang)
 	return d, nil
 }
 

@@ -4,6 +4,9 @@ import (
 	"os"
 	"strings"
 	"testing"
+	"unicode"
+
+	"golang.org/x/text/unicode/norm"
 
 	"github.com/google/go-cmp/cmp"
 )
@@ -191,4 +194,23 @@ func FuzzParse(f *testing.F) {
 			}
 		}
 	})
+}
+
+func TestFoldLatin1MatchesNormalisation(t *testing.T) {
+	// The fast table must agree with NFD-and-drop-marks for every letter it covers.
+	for r := rune(0xC0); r <= 0xFF; r++ {
+		if latin1[r-0xC0] == '_' {
+			continue
+		}
+		var fast, slow strings.Builder
+		foldRune(&fast, r)
+		for _, d := range norm.NFD.String(string(unicode.ToLower(r))) {
+			if !unicode.Is(unicode.Mn, d) {
+				slow.WriteRune(d)
+			}
+		}
+		if want := slow.String(); fast.String() != want && !(r == 'Ø' || r == 'ø') {
+			t.Errorf("fold(%q) = %q, want %q", r, fast.String(), want)
+		}
+	}
 }

@@ -13,6 +13,8 @@ import (
 type Token struct {
 	Start, End int    // byte offsets of the original form in the text
 	Norm       string // folded form: lower case, no diacritics, œ→oe, ß→ss
+
+	normStart, normEnd int // while tokenizing: the folded form's place in the arena
 }
 
 // symbolTokens are the non-letter characters that carry meaning in claims
@@ -29,34 +31,28 @@ func Tokenize(text string) []Token {
 
 // AppendTokens appends the tokens of text to dst, with offsets shifted by base.
 func AppendTokens(dst []Token, text string, base int) []Token {
-	var b strings.Builder
-	start := -1
-	flush := func(end int) {
-		if start >= 0 {
-			dst = append(dst, Token{Start: base + start, End: base + end, Norm: b.String()})
-			b.Reset()
-			start = -1
-		}
+	if dst == nil {
+		dst = make([]Token, 0, len(text)/6+1)
 	}
+	tz := tokenizer{dst: dst, text: text, base: base, start: -1, first: len(dst)}
 	for i := 0; i < len(text); {
 		c := text[i]
 		if c < utf8.RuneSelf {
 			switch {
 			case 'a' <= c && c <= 'z' || '0' <= c && c <= '9':
-				if start < 0 {
-					start = i
+				tz.begin(i)
+				if tz.folded {
+					tz.b.WriteByte(c)
 				}
-				b.WriteByte(c)
 			case 'A' <= c && c <= 'Z':
-				if start < 0 {
-					start = i
-				}
-				b.WriteByte(c + 'a' - 'A')
+				tz.begin(i)
+				tz.fold(i)
+				tz.b.WriteByte(c + 'a' - 'A')
 			case c == '%' || c == '$':
-				flush(i)
-				dst = append(dst, Token{Start: base + i, End: base + i + 1, Norm: string(c)})
+				tz.flush(i)
+				tz.dst = append(tz.dst, Token{Start: base + i, End: base + i + 1, Norm: text[i : i+1]})
 			default:
-				flush(i)
+				tz.flush(i)
 			}
 			i++
 			continue
@@ -64,22 +60,71 @@ func AppendTokens(dst []Token, text string, base int) []Token {
 		r, size := utf8.DecodeRuneInString(text[i:])
 		switch {
 		case r == utf8.RuneError && size <= 1:
-			flush(i)
+			tz.flush(i)
 		case unicode.IsLetter(r) || unicode.IsDigit(r) || unicode.Is(unicode.Mn, r):
-			if start < 0 {
-				start = i
-			}
-			foldRune(&b, r)
+			tz.begin(i)
+			tz.fold(i)
+			foldRune(&tz.b, r)
 		case strings.ContainsRune(symbolTokens, r):
-			flush(i)
-			dst = append(dst, Token{Start: base + i, End: base + i + size, Norm: string(r)})
+			tz.flush(i)
+			tz.dst = append(tz.dst, Token{Start: base + i, End: base + i + size, Norm: text[i : i+size]})
 		default:
-			flush(i)
+			tz.flush(i)
 		}
 		i += size
 	}
-	flush(len(text))
-	return dst
+	tz.flush(len(text))
+	// The folded words were written one after another into b: one string
+	// for all of them, sliced.
+	arena := tz.b.String()
+	for i := tz.first; i < len(tz.dst); i++ {
+		if t := &tz.dst[i]; t.Norm == "" {
+			t.Norm = arena[t.normStart:t.normEnd]
+		}
+	}
+	return tz.dst
+}
+
+// tokenizer is AppendTokens' state. Most words are already folded: their
+// Norm is a substring of the text, and b is used only for the others.
+type tokenizer struct {
+	dst       []Token
+	first     int // first token added by this call
+	text      string
+	base      int
+	start     int  // start of the current word, -1 between words
+	folded    bool // the current word differs from its folded form, being written in b
+	wordStart int  // where the current folded word starts in b
+	b         strings.Builder
+}
+
+func (tz *tokenizer) begin(i int) {
+	if tz.start < 0 {
+		tz.start = i
+	}
+}
+
+// fold switches b on for the current word, copying what came before.
+func (tz *tokenizer) fold(i int) {
+	if !tz.folded {
+		tz.wordStart = tz.b.Len()
+		tz.b.WriteString(tz.text[tz.start:i])
+		tz.folded = true
+	}
+}
+
+func (tz *tokenizer) flush(end int) {
+	if tz.start < 0 {
+		return
+	}
+	t := Token{Start: tz.base + tz.start, End: tz.base + end}
+	if tz.folded {
+		t.normStart, t.normEnd = tz.wordStart, tz.b.Len() // Norm set at the end, from the arena
+	} else {
+		t.Norm = tz.text[tz.start:end]
+	}
+	tz.dst = append(tz.dst, t)
+	tz.start, tz.folded = -1, false
 }
 
 // Fold returns s folded as Tokenize folds words: lower case, diacritics
@@ -97,7 +142,16 @@ func Fold(s string) string {
 	return b.String()
 }
 
+// latin1 folds the accented letters of French, German and their
+// neighbours without a trip through Unicode normalisation: one byte for
+// each of U+00C0 to U+00FF, '_' where the letter needs more (Æ, ß, Þ…).
+const latin1 = "aaaaaa_c" + "eeeeiiii" + "_nooooo_" + "ouuuuy__" + "aaaaaa_c" + "eeeeiiii" + "_nooooo_" + "ouuuuy_y"
+
 func foldRune(b *strings.Builder, r rune) {
+	if r >= 0xC0 && r <= 0xFF && latin1[r-0xC0] != '_' {
+		b.WriteByte(latin1[r-0xC0])
+		return
+	}
 	switch r {
 	case 'œ', 'Œ':
 		b.WriteString("oe")

@@ -28,6 +28,15 @@ var blockLevel = map[atom.Atom]bool{
 	atom.Option: true, atom.Textarea: true,
 }
 
+// Inline formatting elements: no decision depends on their attributes,
+// which are not read (x/net/html allocates for each one read).
+var inlineFormatting = map[atom.Atom]bool{
+	atom.B: true, atom.I: true, atom.Em: true, atom.Strong: true, atom.U: true, atom.Small: true,
+	atom.Sup: true, atom.Sub: true, atom.Abbr: true, atom.Cite: true, atom.Code: true, atom.Mark: true,
+	atom.Q: true, atom.S: true, atom.Time: true, atom.Wbr: true, atom.Br: true, atom.Tbody: true,
+	atom.Thead: true, atom.Tr: true, atom.Td: true, atom.Th: true,
+}
+
 // Elements with no end tag.
 var void = map[atom.Atom]bool{
 	atom.Area: true, atom.Base: true, atom.Br: true, atom.Col: true, atom.Embed: true,
@@ -71,6 +80,7 @@ func parseHTML(d *Document, text string, base *url.URL) {
 	w := &htmlWalker{d: d, base: base, seenLink: map[string]bool{}, seenAlt: map[string]bool{}}
 	z := html.NewTokenizerFragment(strings.NewReader(text), "")
 	z.SetMaxBuf(0)
+	var attrs attributes
 	for {
 		tt := z.Next()
 		switch tt {
@@ -78,15 +88,16 @@ func parseHTML(d *Document, text string, base *url.URL) {
 			w.finish()
 			return
 		case html.TextToken:
-			w.text(string(z.Text()))
+			w.text(z.Text())
 		case html.StartTagToken, html.SelfClosingTagToken:
 			name, hasAttr := z.TagName()
 			a := atom.Lookup(name)
-			var attrs map[string]string
-			if hasAttr {
-				attrs = readAttrs(z)
+			if hasAttr && !inlineFormatting[a] {
+				readAttrs(z, &attrs)
+			} else {
+				attrs = attributes{}
 			}
-			w.start(a, attrs, tt == html.SelfClosingTagToken)
+			w.start(a, &attrs, tt == html.SelfClosingTagToken)
 		case html.EndTagToken:
 			name, _ := z.TagName()
 			w.end(atom.Lookup(name))
@@ -94,15 +105,57 @@ func parseHTML(d *Document, text string, base *url.URL) {
 	}
 }
 
-func readAttrs(z *html.Tokenizer) map[string]string {
-	attrs := map[string]string{}
+// attributes are the attributes extraction reads; the others are skipped
+// without being copied.
+type attributes struct {
+	lang, href, property, content, httpEquiv, rel, hreflang, src, alt string
+	role, class, id, ariaHidden, style                                string
+	hidden                                                            bool
+}
+
+// readAttrs fills a with the tag's attributes; the first of duplicates wins.
+func readAttrs(z *html.Tokenizer, a *attributes) {
+	*a = attributes{}
 	for {
 		k, v, more := z.TagAttr()
-		if _, dup := attrs[string(k)]; !dup {
-			attrs[string(k)] = string(v)
+		var dst *string
+		switch string(k) { // no allocation: the compiler compares in place
+		case "lang":
+			dst = &a.lang
+		case "href":
+			dst = &a.href
+		case "property":
+			dst = &a.property
+		case "content":
+			dst = &a.content
+		case "http-equiv":
+			dst = &a.httpEquiv
+		case "rel":
+			dst = &a.rel
+		case "hreflang":
+			dst = &a.hreflang
+		case "src":
+			dst = &a.src
+		case "alt":
+			dst = &a.alt
+		case "role":
+			dst = &a.role
+		case "class":
+			dst = &a.class
+		case "id":
+			dst = &a.id
+		case "aria-hidden":
+			dst = &a.ariaHidden
+		case "style":
+			dst = &a.style
+		case "hidden":
+			a.hidden = true
+		}
+		if dst != nil && *dst == "" {
+			*dst = string(v)
 		}
 		if !more {
-			return attrs
+			return
 		}
 	}
 }
@@ -111,50 +164,50 @@ func (w *htmlWalker) inArticle() bool {
 	return len(w.stack) > 0 && w.stack[len(w.stack)-1].inArticle
 }
 
-func (w *htmlWalker) start(a atom.Atom, attrs map[string]string, selfClosing bool) {
+func (w *htmlWalker) start(a atom.Atom, attrs *attributes, selfClosing bool) {
 	switch a {
 	case atom.Html:
-		if l := attrs["lang"]; l != "" {
+		if l := attrs.lang; l != "" {
 			w.d.DeclaredLang = primaryTag(l)
 		}
 	case atom.Title:
 		w.inTitle = true
 	case atom.Base:
-		if h := attrs["href"]; h != "" && w.base != nil {
+		if h := attrs.href; h != "" && w.base != nil {
 			if u, err := w.base.Parse(h); err == nil {
 				w.base = u
 			}
 		}
 	case atom.Meta:
-		if strings.EqualFold(attrs["property"], "og:type") {
-			w.d.OGType = strings.ToLower(strings.TrimSpace(attrs["content"]))
+		if strings.EqualFold(attrs.property, "og:type") {
+			w.d.OGType = strings.ToLower(strings.TrimSpace(attrs.content))
 		}
-		if strings.EqualFold(attrs["http-equiv"], "content-language") && w.d.DeclaredLang == "" {
-			w.d.DeclaredLang = primaryTag(attrs["content"])
+		if strings.EqualFold(attrs.httpEquiv, "content-language") && w.d.DeclaredLang == "" {
+			w.d.DeclaredLang = primaryTag(attrs.content)
 		}
 	case atom.Link:
-		if hasToken(attrs["rel"], "alternate") && attrs["hreflang"] != "" {
-			w.alternate(attrs["hreflang"], attrs["href"])
+		if hasToken(attrs.rel, "alternate") && attrs.hreflang != "" {
+			w.alternate(attrs.hreflang, attrs.href)
 		}
 	case atom.A:
 		w.closeAnchor()
-		if u := w.resolve(attrs["href"]); u != "" {
+		if u := w.resolve(attrs.href); u != "" {
 			// Only hreflang or a switcher's label declares a language
 			// version; a bare lang attribute says what the anchor text is in.
-			w.anchor = &Link{URL: u, Lang: strings.ToLower(attrs["hreflang"])}
-			if attrs["hreflang"] != "" {
-				w.alternate(attrs["hreflang"], attrs["href"])
+			w.anchor = &Link{URL: u, Lang: strings.ToLower(attrs.hreflang)}
+			if attrs.hreflang != "" {
+				w.alternate(attrs.hreflang, attrs.href)
 			}
 		}
 	case atom.Img:
-		if u := w.resolve(attrs["src"]); u != "" && !w.seenLink["img "+u] {
+		if u := w.resolve(attrs.src); u != "" && !w.seenLink["img "+u] {
 			w.seenLink["img "+u] = true
 			w.d.Images = append(w.d.Images, u)
 		}
 		if w.hidden == 0 {
-			if alt := collapse(attrs["alt"]); len(alt) > 3 {
+			if alt := collapse(attrs.alt); len(alt) > 3 {
 				w.out().block()
-				w.out().write(alt)
+				w.out().write([]byte(alt))
 				w.out().block()
 			}
 		}
@@ -211,16 +264,16 @@ func (w *htmlWalker) end(a atom.Atom) {
 	w.stack = w.stack[:i]
 }
 
-func (w *htmlWalker) text(s string) {
+func (w *htmlWalker) text(s []byte) {
 	if w.inTitle {
-		w.title.WriteString(s)
+		w.title.Write(s)
 		return
 	}
 	if w.hidden > 0 {
 		return
 	}
 	if w.anchor != nil {
-		w.anchorText.WriteString(s)
+		w.anchorText.Write(s)
 	}
 	w.out().write(s)
 }
@@ -232,7 +285,7 @@ func (w *htmlWalker) out() *textBuilder {
 	return &w.main
 }
 
-func (w *htmlWalker) isBoilerplate(a atom.Atom, attrs map[string]string, inArticle bool) bool {
+func (w *htmlWalker) isBoilerplate(a atom.Atom, attrs *attributes, inArticle bool) bool {
 	switch a {
 	case atom.Nav:
 		return true
@@ -240,11 +293,10 @@ func (w *htmlWalker) isBoilerplate(a atom.Atom, attrs map[string]string, inArtic
 		// An article's own footer (its sources, its author) is content.
 		return !inArticle
 	}
-	if role := strings.ToLower(attrs["role"]); role == "navigation" || role == "contentinfo" || role == "search" {
+	if role := strings.ToLower(attrs.role); role == "navigation" || role == "contentinfo" || role == "search" {
 		return true
 	}
-	for _, key := range []string{"class", "id"} {
-		v := attrs[key]
+	for _, v := range [...]string{attrs.class, attrs.id} {
 		if v == "" {
 			continue
 		}
@@ -291,14 +343,14 @@ func splitWords(v string) []string {
 	return words
 }
 
-func isHidden(attrs map[string]string) bool {
-	if _, ok := attrs["hidden"]; ok {
+func isHidden(attrs *attributes) bool {
+	if attrs.hidden {
 		return true
 	}
-	if strings.EqualFold(attrs["aria-hidden"], "true") {
+	if strings.EqualFold(attrs.ariaHidden, "true") {
 		return true
 	}
-	style := strings.ReplaceAll(strings.ToLower(attrs["style"]), " ", "")
+	style := strings.ReplaceAll(strings.ToLower(attrs.style), " ", "")
 	return strings.Contains(style, "display:none") || strings.Contains(style, "visibility:hidden")
 }
 

@@ -40,8 +40,8 @@ var stopwords = sync.OnceValue(func() map[string][]string {
 // detectLanguage returns the language of text by counting function words.
 // The declared language is kept unless the text clearly says otherwise: a
 // page declared "en" but written in French is French.
-func detectLanguage(text, declared string) string {
-	lang, confident := DetectLanguage(text)
+func detectLanguage(toks []Token, declared string) string {
+	lang, confident := detectTokens(toks)
 	if confident || declared == "" {
 		if lang != "" {
 			return lang
@@ -54,16 +54,18 @@ func detectLanguage(text, declared string) string {
 // list (fr, en, de, es, it). confident is false when the text is too short or
 // two languages are close.
 func DetectLanguage(text string) (lang string, confident bool) {
+	return detectTokens(Tokenize(text))
+}
+
+func detectTokens(toks []Token) (lang string, confident bool) {
 	sw := stopwords()
 	counts := map[string]int{}
-	n := 0
-	for _, t := range Tokenize(text) {
+	if len(toks) > 5000 {
+		toks = toks[:5000]
+	}
+	for _, t := range toks {
 		for _, l := range sw[t.Norm] {
 			counts[l]++
-		}
-		n++
-		if n > 5000 {
-			break
 		}
 	}
 	best, second := "", ""

@@ -16,8 +16,33 @@ type textBuilder struct {
 	pendSpace bool // whitespace seen since the last character
 }
 
-func (t *textBuilder) write(s string) {
-	for _, r := range s {
+func (t *textBuilder) write(s []byte) {
+	for i := 0; i < len(s); {
+		c := s[i]
+		if c < utf8.RuneSelf {
+			i++
+			switch {
+			case c == ' ' || c == '\n' || c == '\t' || c == '\r' || c == '\f' || c == '\v':
+				if t.open {
+					t.pendSpace = true
+				}
+				continue
+			case c < 0x20 || c == 0x7f:
+				continue
+			}
+			t.startChar()
+			// Copy the run of ordinary ASCII at once.
+			j := i
+			for j < len(s) && s[j] > ' ' && s[j] < 0x7f {
+				j++
+			}
+			t.b.WriteByte(c)
+			t.b.Write(s[i:j])
+			i = j
+			continue
+		}
+		r, size := utf8.DecodeRune(s[i:])
+		i += size
 		if unicode.IsSpace(r) { // includes no-break spaces
 			if t.open {
 				t.pendSpace = true
@@ -27,18 +52,23 @@ func (t *textBuilder) write(s string) {
 		if r == utf8.RuneError || unicode.IsControl(r) {
 			continue
 		}
-		if !t.open {
-			if t.b.Len() > 0 {
-				t.b.WriteByte('\n')
-			}
-			t.start = t.b.Len()
-			t.open = true
-		} else if t.pendSpace {
-			t.b.WriteByte(' ')
-		}
-		t.pendSpace = false
+		t.startChar()
 		t.b.WriteRune(r)
 	}
+}
+
+// startChar opens a block or writes the pending space before a character.
+func (t *textBuilder) startChar() {
+	if !t.open {
+		if t.b.Len() > 0 {
+			t.b.WriteByte('\n')
+		}
+		t.start = t.b.Len()
+		t.open = true
+	} else if t.pendSpace {
+		t.b.WriteByte(' ')
+	}
+	t.pendSpace = false
 }
 
 // block closes the open block, if any.
@@ -61,7 +91,7 @@ func parsePlain(d *Document, text string) {
 	var t textBuilder
 	// A blank line ends a paragraph; single newlines are wrapped lines.
 	for _, para := range strings.Split(strings.ReplaceAll(text, "\r\n", "\n"), "\n\n") {
-		t.write(para)
+		t.write([]byte(para))
 		t.block()
 	}
 	d.Text, d.Blocks = t.String(), t.blocks
