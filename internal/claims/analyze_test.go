@@ -228,3 +228,48 @@ func TestPageLanguageRuleNamesTheClaim(t *testing.T) {
 		}
 	}
 }
+
+func TestGermanPages(t *testing.T) {
+	a := analyzer(t)
+	read := func(name string) *Report {
+		b, err := os.ReadFile("testdata/" + name)
+		if err != nil {
+			t.Fatal(err)
+		}
+		doc, err := extract.Parse(b, "", "", "", extract.Options{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		return a.Analyze(doc, captureDate)
+	}
+	clinic := read("de-clinic.html")
+	cats := map[string]bool{}
+	for _, c := range clinic.Claims {
+		if c.Stance == Promotional {
+			cats[c.Category] = true
+		}
+		if !strings.HasPrefix(c.Rule, "de.") {
+			t.Errorf("claim %s on a German page named by %s", c.Category, c.Rule)
+		}
+	}
+	for _, want := range []string{"safety", "efficacy", "manipulation", "success_rate", "universality", "alternative", "testimonial", "offer"} {
+		if !cats[want] {
+			t.Errorf("German clinic: no promotional %s claim (got %v)", want, cats)
+		}
+	}
+	if !clinic.Promotional || clinic.Lang != "de" {
+		t.Errorf("German clinic: promotional %v lang %s", clinic.Promotional, clinic.Lang)
+	}
+	news := read("de-news.html")
+	if news.Promotional {
+		t.Errorf("German news article is promotional (voice %s)", news.Voice)
+	}
+	for _, c := range news.Claims {
+		if c.Stance == Promotional {
+			t.Errorf("German news claim %s %q has promotional stance", c.Category, c.Quote)
+		}
+	}
+	if stanceOf(news, "safety") == "none" {
+		t.Errorf("German news: the quoted safety claim was not found: %+v", news.Claims)
+	}
+}

@@ -9,6 +9,7 @@ var negativeStart = map[string]bool{
 	"sans": true, "aucun": true, "aucune": true, "pas": true, "zero": true, "peu": true,
 	"jamais": true, "nul": true, "no": true, "without": true, "free": true, "never": true,
 	"few": true, "minimal": true, "non": true, "ohne": true, "kein": true, "keine": true,
+	"keinerlei": true, "kaum": true, "wenig": true, "nicht": true,
 }
 
 // nearWindow is how many words may stand between a negator and its claim.
