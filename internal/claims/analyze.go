@@ -24,9 +24,10 @@ const maxQuote = 400
 
 // sentence is one sentence with its tokens and the matches in it.
 type sentence struct {
-	span    extract.Span
-	toks    []extract.Token
-	matches []match
+	span      extract.Span
+	toks      []extract.Token
+	matches   []match
+	reporting bool // a reporting cue matched in the sentence
 }
 
 // Analyze reads doc and returns its page report. at is the capture date,
@@ -135,6 +136,11 @@ func (a *Analyzer) match(doc *extract.Document) []sentence {
 		ti = j
 		if len(s.toks) > 0 {
 			s.matches = a.Rules.m.find(nil, s.toks)
+		}
+		for _, m := range s.matches {
+			if o := a.Rules.owners[m.owner]; o.kind == ownCue && cueKind(o.idx) == cueReporting {
+				s.reporting = true
+			}
 		}
 		sents = append(sents, s)
 	}

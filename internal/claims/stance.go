@@ -69,18 +69,18 @@ func (a *Analyzer) negated(s sentence, m match) bool {
 // attributed reports whether the claim is put in someone else's mouth: a
 // reporting verb in its sentence, or quotation marks around it.
 func (a *Analyzer) attributed(text string, s sentence, m match) bool {
-	for _, c := range s.matches {
-		o := a.Rules.owners[c.owner]
-		if o.kind == ownCue && cueKind(o.idx) == cueReporting {
-			return true
-		}
-	}
-	return inQuotes(text, s.span.Start, s.toks[m.start].Start)
+	return s.reporting || inQuotes(text, s.span.Start, s.toks[m.start].Start)
 }
 
+// quoteLookback bounds how far back an opening quotation mark is looked for.
+const quoteLookback = 600
+
 // inQuotes reports whether position pos of text lies inside quotation
-// marks opened since from.
+// marks opened since from (looking back quoteLookback bytes at most).
 func inQuotes(text string, from, pos int) bool {
+	if pos-from > quoteLookback {
+		from = pos - quoteLookback
+	}
 	seg := text[from:pos]
 	if strings.Count(seg, "«") > strings.Count(seg, "»") {
 		return true

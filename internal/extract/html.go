@@ -53,6 +53,9 @@ var boilerplateWords = []string{
 	"contentinfo", "related", "newsletter", "sidebar",
 }
 
+// maxDepth bounds the stack of open elements.
+const maxDepth = 256
+
 type frame struct {
 	tag         atom.Atom
 	boilerplate bool // this element opened a boilerplate region
@@ -213,6 +216,14 @@ func (w *htmlWalker) start(a atom.Atom, attrs *attributes, selfClosing bool) {
 		}
 	}
 	if void[a] || selfClosing && a == 0 {
+		if blockLevel[a] {
+			w.out().block()
+		}
+		return
+	}
+	if len(w.stack) >= maxDepth {
+		// Hostile nesting: deeper elements are read as text of the
+		// deepest one kept, so that closing tags never scan a long stack.
 		if blockLevel[a] {
 			w.out().block()
 		}

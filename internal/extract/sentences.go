@@ -19,6 +19,10 @@ var abbreviations = map[string]bool{
 	"resp": true, "usw": true, "evtl": true, "ggf": true, "nr": true, "str": true,
 }
 
+// maxSentence bounds a sentence: longer runs of text (a page of one giant
+// line) are cut at a space, so that work per sentence stays local.
+const maxSentence = 2000
+
 // segment splits each block of text into sentences. A sentence ends at . ! ?
 // or … (with any closing quotes or brackets) followed by white space and a
 // capital, a digit or an opening quote — unless the period closes an
@@ -74,6 +78,36 @@ func segment(text string, blocks []Span) []Span {
 			i = k
 		}
 		if s := trimSpan(text, Span{start, b.End}); s.End > s.Start {
+			out = append(out, s)
+		}
+	}
+	return splitLong(text, out)
+}
+
+// splitLong cuts sentences longer than maxSentence at the last space before
+// the limit (or at a rune boundary when there is none).
+func splitLong(text string, sents []Span) []Span {
+	long := false
+	for _, s := range sents {
+		long = long || s.End-s.Start > maxSentence
+	}
+	if !long {
+		return sents
+	}
+	var out []Span
+	for _, s := range sents {
+		for s.End-s.Start > maxSentence {
+			cut := s.Start + maxSentence
+			for cut > s.Start && !utf8.RuneStart(text[cut]) {
+				cut--
+			}
+			if sp := strings.LastIndexByte(text[s.Start:cut], ' '); sp > maxSentence/2 {
+				cut = s.Start + sp
+			}
+			out = append(out, trimSpan(text, Span{s.Start, cut}))
+			s = trimSpan(text, Span{cut, s.End})
+		}
+		if s.End > s.Start {
 			out = append(out, s)
 		}
 	}
