@@ -27,7 +27,8 @@ type sentence struct {
 	span      extract.Span
 	toks      []extract.Token
 	matches   []match
-	reporting bool // a reporting cue matched in the sentence
+	reporting bool   // a reporting cue matched in the sentence
+	lang      string // the language of the sentence's block
 }
 
 // Analyze reads doc and returns its page report. at is the capture date,
@@ -96,11 +97,11 @@ func (a *Analyzer) Analyze(doc *extract.Document, at time.Time) *Report {
 				rep.Therapies = append(rep.Therapies, a.therapy(t, doc.Lang, at))
 			case ownRule:
 				// One claim per category and sentence; where rules of two
-				// languages match, the page's language names it.
+				// languages match, the sentence's language names it.
 				r := a.Rules.rules[o.idx]
 				c := a.claim(doc.Text, s, m, r, rep.Voice)
 				if k, seen := seenCat[r.category]; seen {
-					if r.lang == doc.Lang && k.rule.lang != doc.Lang {
+					if r.lang == s.lang && k.rule.lang != s.lang {
 						rep.Claims[k.claim] = c
 						seenCat[r.category] = kept{k.claim, r}
 					}
@@ -123,8 +124,15 @@ func (a *Analyzer) match(doc *extract.Document) []sentence {
 		toks = extract.Tokenize(doc.Text)
 	}
 	sents := make([]sentence, 0, len(doc.Sentences))
-	ti := 0
+	ti, bi := 0, 0
 	for _, sp := range doc.Sentences {
+		for bi < len(doc.Blocks) && doc.Blocks[bi].End < sp.End {
+			bi++
+		}
+		lang := doc.Lang
+		if bi < len(doc.BlockLang) {
+			lang = doc.BlockLang[bi]
+		}
 		for ti < len(toks) && toks[ti].Start < sp.Start {
 			ti++
 		}
@@ -132,7 +140,7 @@ func (a *Analyzer) match(doc *extract.Document) []sentence {
 		for j < len(toks) && toks[j].End <= sp.End {
 			j++
 		}
-		s := sentence{span: sp, toks: toks[ti:j]}
+		s := sentence{span: sp, toks: toks[ti:j], lang: lang}
 		ti = j
 		if len(s.toks) > 0 {
 			s.matches = a.Rules.m.find(nil, s.toks)

@@ -30,7 +30,8 @@ type Document struct {
 
 	// Text is the main text: one block per line, boilerplate left out.
 	Text      string
-	Blocks    []Span  // the lines of Text
+	Blocks    []Span   // the lines of Text
+	BlockLang []string // the language of each block: detected when it has enough words, else Lang
 	Sentences []Span  // sentences of Text; never cross a block
 	Tokens    []Token // the words of Text, folded (see Tokenize)
 
@@ -108,6 +109,7 @@ func Parse(body []byte, contentType, contentLang, pageURL string, opt Options) (
 	d.Sentences = segment(d.Text, d.Blocks)
 	d.Tokens = Tokenize(d.Text)
 	d.Lang = detectLanguage(d.Tokens, d.DeclaredLang)
+	d.BlockLang = blockLanguages(d.Tokens, d.Blocks, d.Lang)
 	return d, nil
 }
 

@@ -214,3 +214,17 @@ func TestFoldLatin1MatchesNormalisation(t *testing.T) {
 		}
 	}
 }
+
+func TestBlockLanguages(t *testing.T) {
+	page := `<html lang="en"><body>
+<p>Our clinic offers this treatment to patients from all over Europe, and we are proud of the results that we have seen.</p>
+<blockquote>« Je suis venue de Lyon avec mon mari et nous avons été très bien reçus par toute l'équipe de la clinique, merci pour tout. »</blockquote>
+<p>Book now.</p></body></html>`
+	d, err := Parse([]byte(page), "text/html", "", "", Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if diff := cmp.Diff([]string{"en", "fr", "en"}, d.BlockLang); diff != "" {
+		t.Errorf("BlockLang (-want +got):\n%s", diff)
+	}
+}

@@ -82,3 +82,30 @@ func detectTokens(toks []Token) (lang string, confident bool) {
 	}
 	return best, counts[best] >= 8 && counts[best] >= 2*counts[second]
 }
+
+// minBlockWords is how many words a block needs for a language of its own.
+const minBlockWords = 12
+
+// blockLanguages gives each block its language: pages mix them (a French
+// testimonial on an English page, an English abstract on a French one).
+func blockLanguages(toks []Token, blocks []Span, page string) []string {
+	langs := make([]string, len(blocks))
+	ti := 0
+	for i, b := range blocks {
+		for ti < len(toks) && toks[ti].Start < b.Start {
+			ti++
+		}
+		j := ti
+		for j < len(toks) && toks[j].End <= b.End {
+			j++
+		}
+		langs[i] = page
+		if j-ti >= minBlockWords {
+			if l, ok := detectTokens(toks[ti:j]); ok || l != "" && j-ti >= 3*minBlockWords {
+				langs[i] = l
+			}
+		}
+		ti = j
+	}
+	return langs
+}
