@@ -33,6 +33,8 @@ func TestErrorsAreOneLineWithExitCodes(t *testing.T) {
 	data := t.TempDir()
 	empty := filepath.Join(t.TempDir(), "empty.html")
 	os.WriteFile(empty, []byte("<html><body>  </body></html>"), 0o644)
+	badProduct := filepath.Join(t.TempDir(), "product.json")
+	os.WriteFile(badProduct, []byte(`{"name": "x", "colour": "red"}`), 0o644)
 	binary := filepath.Join(t.TempDir(), "photo.jpg")
 	os.WriteFile(binary, []byte("\xff\xd8\xff\xe0\x00\x10JFIF\x00\x01"), 0o644)
 
@@ -55,6 +57,7 @@ func TestErrorsAreOneLineWithExitCodes(t *testing.T) {
 		{"unreachable host", []string{"scan", "--data", data, "--allow-private", "--timeout", "3s", closed.URL}, 2, "site unreachable"},
 		{"private address refused", []string{"scan", "--data", data, pdf.URL}, 2, "--allow-private"},
 		{"non-HTML response", []string{"scan", "--data", data, "--allow-private", pdf.URL}, 2, "not an HTML page"},
+		{"unknown classification field", []string{"classify", badProduct}, 2, `unknown field "colour"`},
 		{"bad max-pages", []string{"scan", "--data", data, "--max-pages", "0", pdf.URL}, 2, "--max-pages"},
 	}
 	for _, tt := range tests {
@@ -210,5 +213,30 @@ func TestScanCommandFollowsHreflangAndNamesRecords(t *testing.T) {
 		if c.URL == "" || records[c.Record] != c.URL {
 			t.Errorf("claim %q: url %q record %q does not name its archived page", c.Quote, c.URL, c.Record)
 		}
+	}
+}
+
+func TestClassifyFromStdin(t *testing.T) {
+	in := `{"name": "dendritic cell therapy", "substances": ["cells"],
+	 "cells": {"viable": true, "origin": "autologous", "manipulations": ["separation", "culture", "differentiation", "activation"], "same_essential_function": false},
+	 "purposes": ["treat"], "action": "immunological"}`
+	code, stdout, stderr := vigie(t, in, "classify", "--format", "json", "-")
+	if code != 0 {
+		t.Fatalf("exit %d: %s", code, stderr)
+	}
+	var r struct {
+		Class     string
+		ATMP      bool
+		Medicinal bool
+		Grounds   []struct {
+			Text     string
+			Articles []string
+		}
+	}
+	if err := json.Unmarshal([]byte(stdout), &r); err != nil {
+		t.Fatal(err)
+	}
+	if r.Class != "somatic_cell_therapy" || !r.ATMP || !r.Medicinal || len(r.Grounds) < 2 || r.Grounds[0].Articles[0] != "Règlement (CE) n° 1394/2007, art. 2" {
+		t.Errorf("classification = %+v", r)
 	}
 }
