@@ -35,6 +35,7 @@ type Claim struct {
 	Category        string
 	Stance          string
 	Quote           string
+	Match           string // the words the rule matched
 	URL             string
 	PageLang        string
 	PagePromotional bool // the claim's page promotes a therapy
@@ -69,7 +70,8 @@ type Qualification struct {
 	Class      string      `json:"class,omitempty"`
 	Grounds    []Ground    `json:"grounds"`
 	Violations []Violation `json:"violations"`
-	Missing    []string    `json:"missing,omitempty"` // for needs_review: grounds that could not be established
+	Missing    []string    `json:"missing,omitempty"`    // for needs_review: grounds that could not be established
+	Derivation *Derivation `json:"derivation,omitempty"` // the product description the site's own words give, classified
 	Registry   Snapshot    `json:"registry"`
 	At         time.Time   `json:"at"`
 }
@@ -137,15 +139,25 @@ func Qualify(in Input) Qualification {
 		presentationText(name, in.Claims, pres), pres)
 
 	// 3. ATMP class, from the site's own description of its process.
-	manip := siteOwn(in.Claims, "manipulation")
+	var manip []int
 	classLabel, isATMP := atmpClasses[q.Class]
-	if ok && !isATMP && q.Class == "unknown" && len(manip) > 0 {
-		// The site describes cells being cultured, activated…: substantial
-		// manipulations (Annex I of Regulation 1394/2007 lists the others).
-		q.Class, classLabel, isATMP = "somatic_cell_therapy", atmpClasses["somatic_cell_therapy"], true
+	byNature := isATMP
+	if ok {
+		if der, err := Derive(th, in.Claims); err == nil {
+			q.Derivation = der
+			manip = der.manipulationClaims()
+			switch r := der.Result; {
+			case r.ATMP:
+				q.Class, isATMP, byNature = r.Class, true, false
+				classLabel = atmpClasses[r.Class]
+			case r.Class != "needs_more_facts":
+				// The site's own description rules the ATMP classes out.
+				q.Class, isATMP, byNature = r.Class, false, false
+			}
+		}
 	}
 	atmp := add(ATMPClass, ok && isATMP, []string{"Règlement (CE) n° 1394/2007, art. 2"},
-		atmpText(name, classLabel, isATMP, in.Claims, manip), manip)
+		atmpText(name, classLabel, isATMP, byNature, in.Claims, manip, q.Derivation), manip)
 
 	// 4. Medicine by function: an ATMP acts through its cells or sequence.
 	byFunction := add(MedicinalByFunction, atmp, []string{"CSP L.5111-1", "Règlement (CE) n° 1394/2007, art. 2"},
@@ -237,17 +249,6 @@ func mainTherapy(ts []Therapy) (claims.Therapy, bool) {
 		return claims.Therapy{}, false
 	}
 	return ts[best].Therapy, true
-}
-
-// siteOwn returns the claims of a category the site asserts itself.
-func siteOwn(cs []Claim, cat string) []int {
-	var idx []int
-	for i, c := range cs {
-		if c.Category == cat && c.Stance == claims.Promotional {
-			idx = append(idx, i)
-		}
-	}
-	return idx
 }
 
 func promotionalPages(cs []Claim) int {

@@ -2,10 +2,12 @@ package qualify
 
 import (
 	"fmt"
+	"slices"
 	"strings"
 	"time"
 
 	"vigie/internal/claims"
+	"vigie/internal/classify"
 )
 
 // The sentences of the grounds, in the register of the agency's decisions.
@@ -24,14 +26,36 @@ func presentationText(name string, cs []Claim, idx []int) string {
 	return fmt.Sprintf("Le site présente le produit « %s » comme possédant des propriétés curatives ou préventives à l'égard des maladies humaines, notamment en ces termes : %s ; ce produit constitue ainsi un médicament par présentation au sens de l'article L.5111-1 du code de la santé publique.", name, quotes(cs, idx, 4))
 }
 
-func atmpText(name, label string, isATMP bool, cs []Claim, manip []int) string {
+func atmpText(name, label string, isATMP, byNature bool, cs []Claim, manip []int, d *Derivation) string {
 	switch {
+	case !isATMP && d != nil && d.Result.Class != "needs_more_facts":
+		return fmt.Sprintf("Selon la description qu'en donne le site, le produit « %s » n'est pas un médicament de thérapie innovante (%s).", name, d.Result.Class)
 	case !isATMP:
 		return fmt.Sprintf("Les éléments relevés ne permettent pas de qualifier le produit « %s » de médicament de thérapie innovante.", name)
-	case len(manip) == 0:
-		return fmt.Sprintf("Le produit « %s » est, par sa nature, un %s au sens de l'article 2 du règlement (CE) n° 1394/2007.", name, label)
+	case byNature && len(manip) == 0:
+		return fmt.Sprintf("Le produit « %s » est, par sa nature, un %s au sens de l'article 2 du règlement (CE) n° 1394/2007 ; le site ne décrit pas son procédé de fabrication.", name, label)
 	}
-	return fmt.Sprintf("Selon la description qu'en donne le site lui-même (%s), le procédé comporte au moins une manipulation substantielle des cellules ; le produit « %s » constitue ainsi un %s au sens de l'article 2 du règlement (CE) n° 1394/2007.", quotes(cs, manip, 3), name, label)
+	var subst []string
+	var described []string
+	if d != nil && d.Product.Cells != nil {
+		described = d.Product.Cells.Manipulations
+	}
+	for _, m := range described {
+		if slices.Contains(classify.Substantial, m) {
+			subst = append(subst, manipulationFR[m])
+		}
+	}
+	what := "comporte au moins une manipulation substantielle des cellules"
+	if len(subst) > 0 {
+		what = fmt.Sprintf("comporte des manipulations substantielles des cellules (%s), qui ne figurent pas à l'annexe I du règlement", strings.Join(subst, ", "))
+	}
+	return fmt.Sprintf("Selon la description qu'en donne le site lui-même (%s), le procédé %s ; le produit « %s » constitue ainsi un %s au sens de l'article 2 du règlement (CE) n° 1394/2007.", quotes(cs, manip, 3), what, name, label)
+}
+
+var manipulationFR = map[string]string{
+	"culture": "mise en culture", "expansion": "expansion", "differentiation": "différenciation",
+	"activation": "activation", "genetic_modification": "modification génétique", "reprogramming": "reprogrammation",
+	"loading": "chargement en antigènes", "engineering": "ingénierie",
 }
 
 func functionText(name string, atmp bool) string {

@@ -199,7 +199,7 @@ func (s *Scanner) Assemble(seed, id string, started time.Time, archive string, r
 		}
 		for _, c := range r.Report.Claims {
 			rep.Claims = append(rep.Claims, Claim{Claim: c, URL: r.Page.URL, Record: r.Ref.RecordID, Captured: r.Ref.Captured})
-			qclaims = append(qclaims, qualify.Claim{Category: c.Category, Stance: c.Stance, Quote: c.Quote, URL: r.Page.URL, PageLang: r.Report.Lang, PagePromotional: r.Report.Promotional})
+			qclaims = append(qclaims, qualify.Claim{Category: c.Category, Stance: c.Stance, Quote: c.Quote, Match: c.Match, URL: r.Page.URL, PageLang: r.Report.Lang, PagePromotional: r.Report.Promotional})
 		}
 	}
 	var qtherapies []qualify.Therapy

@@ -9,6 +9,7 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -87,6 +88,26 @@ func checkClinic(t *testing.T, r *scan.SiteReport) {
 	}
 	if !r.Audience.FrenchPublic || r.Qualification.Class != "somatic_cell_therapy" {
 		t.Errorf("clinic: french_public %v class %q", r.Audience.FrenchPublic, r.Qualification.Class)
+	}
+	// The class comes from the site's own description of its process.
+	d := r.Qualification.Derivation
+	if d == nil || d.Result.Class != "somatic_cell_therapy" || d.Product.Cells == nil {
+		t.Fatalf("clinic: derivation %+v, want a somatic cell therapy derived from the site", d)
+	}
+	for _, m := range []string{"culture", "differentiation"} {
+		if !slices.Contains(d.Product.Cells.Manipulations, m) || len(d.Evidence["cells.manipulations."+m]) == 0 {
+			t.Errorf("clinic: manipulation %s not derived with its evidence: %v", m, d.Product.Cells.Manipulations)
+		}
+	}
+	for _, g := range r.Qualification.Grounds {
+		if g.ID == "atmp_class" && (!g.Holds || !strings.Contains(g.Text, "Selon la description") || len(g.Claims) == 0) {
+			t.Errorf("clinic: atmp_class ground %+v", g)
+		}
+		for _, i := range g.Claims {
+			if i >= len(r.Claims) {
+				t.Errorf("ground %s cites claim %d of %d", g.ID, i, len(r.Claims))
+			}
+		}
 	}
 }
 
