@@ -29,6 +29,7 @@ type sentence struct {
 	matches   []match
 	reporting bool   // a reporting cue matched in the sentence
 	lang      string // the language of the sentence's block
+	block     int    // start of the sentence's block: quotations run across sentences
 }
 
 // Analyze reads doc and returns its page report. at is the capture date,
@@ -37,30 +38,42 @@ func (a *Analyzer) Analyze(doc *extract.Document, at time.Time) *Report {
 	sents := a.match(doc)
 	rep := &Report{URL: doc.URL, Lang: doc.Lang, Title: doc.Title, Therapies: []Therapy{}, Claims: []Claim{}}
 
-	// First pass: the page's voice, from its cues.
-	var fp, critical, scientific, attributed int
+	// First pass: the page's voice, from its cues. Claims are counted by
+	// sentence: one sentence matched by many rules is one statement.
+	var fp, critical, scientific, attributed, byVerb, claimSentences int
 	hasOffer, frenchPatients := false, false
 	for _, s := range sents {
+		claimed, attrib := false, false
 		for _, m := range s.matches {
 			o := a.Rules.owners[m.owner]
 			switch {
 			case o.kind == ownCue && cueKind(o.idx) == cueFirstPerson:
-				if !inQuotes(doc.Text, s.span.Start, s.toks[m.start].Start) {
+				if !inQuotes(doc.Text, s.block, s.toks[m.start].Start) {
 					fp++
 				}
-			case o.kind == ownCue && cueKind(o.idx) == cueCritical:
+			case o.kind == ownCue && (cueKind(o.idx) == cueCritical || cueKind(o.idx) == cueNegation):
+				// Denying the evidence ("aucune preuve", "kein Nachweis")
+				// is what warnings, fact checks and decisions do.
 				critical++
 			case o.kind == ownCue && cueKind(o.idx) == cueScientific:
 				scientific++
 			case o.kind == ownCue && cueKind(o.idx) == cueFrenchPatients:
 				frenchPatients = true
 			case o.kind == ownRule:
+				claimed = true
 				if a.Rules.rules[o.idx].category == "offer" {
 					hasOffer = true
 				}
-				if a.attributed(doc.Text, s, m) {
-					attributed++
-				}
+				attrib = attrib || a.attributed(doc.Text, s, m)
+			}
+		}
+		if claimed {
+			claimSentences++
+			if attrib {
+				attributed++
+			}
+			if s.reporting {
+				byVerb++
 			}
 		}
 	}
@@ -69,6 +82,11 @@ func (a *Analyzer) Analyze(doc *extract.Document, at time.Time) *Report {
 		rep.Voice = VoiceReporting
 	case scientific >= 3 && fp == 0:
 		rep.Voice = VoiceScientific
+	case byVerb >= 3 && attributed*2 >= claimSentences && fp <= 1:
+		// Most claims are put in someone else's mouth with reporting
+		// verbs (quotation marks alone are testimonials too): a news
+		// report, even if a quoted "nous" slipped through.
+		rep.Voice = VoiceReporting
 	case fp >= 2 || fp >= 1 && hasOffer:
 		rep.Voice = VoiceProvider
 	case attributed >= 2 && fp == 0:
@@ -129,9 +147,9 @@ func (a *Analyzer) match(doc *extract.Document) []sentence {
 		for bi < len(doc.Blocks) && doc.Blocks[bi].End < sp.End {
 			bi++
 		}
-		lang := doc.Lang
+		lang, blockStart := doc.Lang, sp.Start
 		if bi < len(doc.BlockLang) {
-			lang = doc.BlockLang[bi]
+			lang, blockStart = doc.BlockLang[bi], doc.Blocks[bi].Start
 		}
 		for ti < len(toks) && toks[ti].Start < sp.Start {
 			ti++
@@ -140,7 +158,7 @@ func (a *Analyzer) match(doc *extract.Document) []sentence {
 		for j < len(toks) && toks[j].End <= sp.End {
 			j++
 		}
-		s := sentence{span: sp, toks: toks[ti:j], lang: lang}
+		s := sentence{span: sp, toks: toks[ti:j], lang: lang, block: blockStart}
 		ti = j
 		if len(s.toks) > 0 {
 			s.matches = a.Rules.m.find(nil, s.toks)

@@ -69,7 +69,7 @@ func (a *Analyzer) negated(s sentence, m match) bool {
 // attributed reports whether the claim is put in someone else's mouth: a
 // reporting verb in its sentence, or quotation marks around it.
 func (a *Analyzer) attributed(text string, s sentence, m match) bool {
-	return s.reporting || inQuotes(text, s.span.Start, s.toks[m.start].Start)
+	return s.reporting || inQuotes(text, s.block, s.toks[m.start].Start)
 }
 
 // quoteLookback bounds how far back an opening quotation mark is looked for.
