@@ -12,6 +12,12 @@ var negativeStart = map[string]bool{
 	"keinerlei": true, "kaum": true, "wenig": true, "nicht": true,
 }
 
+// negators deny what follows them.
+var negators = map[string]bool{
+	"sans": true, "pas": true, "aucun": true, "aucune": true, "jamais": true, "not": true,
+	"never": true, "without": true, "ohne": true, "kein": true, "keine": true, "nicht": true,
+}
+
 // nearWindow is how many words may stand between a negator and its claim.
 const nearWindow = 3
 
@@ -38,6 +44,17 @@ func (a *Analyzer) stance(text string, s sentence, m match, voice string) string
 
 func (a *Analyzer) negated(s sentence, m match) bool {
 	negStart := negativeStart[s.toks[m.start].Norm]
+	// Two negators in one claim cancel out: "pas sans risque" (but "peu
+	// ou pas d'effets secondaires" is one claim: peu is no negator).
+	negs := 0
+	for _, t := range s.toks[m.start:m.end] {
+		if negators[t.Norm] {
+			negs++
+		}
+	}
+	if negs >= 2 {
+		return true
+	}
 	for _, c := range s.matches {
 		o := a.Rules.owners[c.owner]
 		if o.kind != ownCue {
