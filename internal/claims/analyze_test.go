@@ -147,24 +147,33 @@ func TestAudienceSignals(t *testing.T) {
 	}
 }
 
-// TestHeldOut measures the analyzer on pages written apart from the rules,
-// in other voices, and never used to tune them (testdata/corpus/heldout),
-// and holds the figures: a change that loses ground fails. Quotes must be
-// verbatim on every page.
-func TestHeldOut(t *testing.T) {
+// TestCorpus measures the analyzer on the labelled corpus and holds the
+// figures: a change that loses ground fails. testdata/corpus/tuned is what
+// the rules were tuned on; testdata/corpus/heldout was written apart, in
+// other voices, and never looked at while tuning. The floors are the
+// figures measured when they were set, rounded down; the issue "claims"
+// targets (per category 0.85) are not all reached yet.
+func TestCorpus(t *testing.T) {
 	a := analyzer(t)
-	ev, err := a.Evaluate("testdata/corpus/heldout", captureDate)
-	if err != nil {
-		t.Fatal(err)
+	tests := []struct {
+		part                          string
+		accuracy, audience, prec, rec float64
+	}{
+		{"tuned", 0.95, 0.95, 0.95, 0.90},
+		{"heldout", 0.95, 0.95, 0.95, 0.75},
 	}
-	p, r := ev.Micro()
-	t.Logf("held-out: %d pages, verdict accuracy %.3f, french public %.3f, categories precision %.3f recall %.3f",
-		ev.Pages, ev.Accuracy, ev.Audience, p, r)
-	// Floors at the figures measured when the 25 pages were added; issue
-	// "claims" raises them to its thresholds.
-	if ev.Accuracy < 0.92 || ev.Audience < 0.9 || p < 0.9 || r < 0.6 {
-		t.Errorf("held-out: accuracy %.3f, french public %.3f, precision %.3f, recall %.3f: below the floors (0.92, 0.90, 0.90, 0.60)",
-			ev.Accuracy, ev.Audience, p, r)
+	for _, tt := range tests {
+		ev, err := a.Evaluate("testdata/corpus/"+tt.part, captureDate)
+		if err != nil {
+			t.Fatal(err)
+		}
+		p, r := ev.Micro()
+		t.Logf("%s: %d pages, verdict accuracy %.3f, french public %.3f, categories precision %.3f recall %.3f",
+			tt.part, ev.Pages, ev.Accuracy, ev.Audience, p, r)
+		if ev.Accuracy < tt.accuracy || ev.Audience < tt.audience || p < tt.prec || r < tt.rec {
+			t.Errorf("%s: accuracy %.3f, french public %.3f, precision %.3f, recall %.3f: below the floors %.2f, %.2f, %.2f, %.2f",
+				tt.part, ev.Accuracy, ev.Audience, p, r, tt.accuracy, tt.audience, tt.prec, tt.rec)
+		}
 	}
 }
 
