@@ -94,17 +94,18 @@ func Classify(p *Product) Result {
 		say("Le produit est un composant d'un don de sang (concentré de globules rouges, plaquettes, plasma) : un produit sanguin labile, hors du champ des médicaments de thérapie innovante.", artBlood)
 		return r.finish(LabileBloodProduct, false)
 	}
-	var substantial []string
+	var substantial, all []string
 	for _, m := range c.Manipulations {
 		if slices.Contains(Substantial, m) {
-			substantial = append(substantial, m)
+			substantial = append(substantial, ManipulationFR[m])
 		}
+		all = append(all, ManipulationFR[m])
 	}
 	switch {
 	case len(substantial) > 0:
 		say(fmt.Sprintf("Les cellules ont fait l'objet de manipulations substantielles (%s), qui ne figurent pas à l'annexe I du règlement et modifient leurs caractéristiques biologiques, leurs fonctions physiologiques ou leurs propriétés structurelles.", strings.Join(substantial, ", ")), artATMP, artAnnexI)
 	case len(c.Manipulations) > 0:
-		say(fmt.Sprintf("Les manipulations subies (%s) figurent à l'annexe I du règlement : elles ne sont pas substantielles.", strings.Join(c.Manipulations, ", ")), artAnnexI)
+		say(fmt.Sprintf("Les manipulations subies (%s) figurent à l'annexe I du règlement : elles ne sont pas substantielles.", strings.Join(all, ", ")), artAnnexI)
 	}
 	homologous := c.SameEssentialFunction
 	switch {

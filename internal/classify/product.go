@@ -70,6 +70,18 @@ var (
 		"reprogramming", "loading", "engineering"}
 )
 
+// ManipulationFR names each manipulation in French, for the grounds.
+var ManipulationFR = map[string]string{
+	"cutting": "découpage", "grinding": "broyage", "shaping": "façonnage", "centrifugation": "centrifugation",
+	"soaking": "trempage dans une solution antibiotique ou antimicrobienne", "sterilisation": "stérilisation",
+	"irradiation": "irradiation", "separation": "séparation", "concentration": "concentration",
+	"purification": "purification", "filtering": "filtration", "lyophilisation": "lyophilisation",
+	"freezing": "congélation", "cryopreservation": "cryoconservation", "vitrification": "vitrification",
+	"digestion": "digestion enzymatique", "culture": "mise en culture", "expansion": "expansion",
+	"differentiation": "différenciation", "activation": "activation", "genetic_modification": "modification génétique",
+	"reprogramming": "reprogrammation", "loading": "chargement en antigènes", "engineering": "ingénierie",
+}
+
 // ErrInvalid is wrapped by Parse's errors about the description itself.
 var ErrInvalid = errors.New("invalid product description")
 

@@ -32,8 +32,8 @@ type Document struct {
 	Text      string
 	Blocks    []Span   // the lines of Text
 	BlockLang []string // the language of each block: detected when it has enough words, else Lang
-	Sentences []Span  // sentences of Text; never cross a block
-	Tokens    []Token // the words of Text, folded (see Tokenize)
+	Sentences []Span   // sentences of Text; never cross a block
+	Tokens    []Token  // the words of Text, folded (see Tokenize)
 
 	// Boilerplate is the text left out of Text (navigation, cookie banners,
 	// footers), one block per line. Addresses and phone numbers live there.

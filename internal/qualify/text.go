@@ -42,7 +42,7 @@ func atmpText(name, label string, isATMP, byNature bool, cs []Claim, manip []int
 	}
 	for _, m := range described {
 		if slices.Contains(classify.Substantial, m) {
-			subst = append(subst, manipulationFR[m])
+			subst = append(subst, classify.ManipulationFR[m])
 		}
 	}
 	what := "comporte au moins une manipulation substantielle des cellules"
@@ -50,12 +50,6 @@ func atmpText(name, label string, isATMP, byNature bool, cs []Claim, manip []int
 		what = fmt.Sprintf("comporte des manipulations substantielles des cellules (%s), qui ne figurent pas à l'annexe I du règlement", strings.Join(subst, ", "))
 	}
 	return fmt.Sprintf("Selon la description qu'en donne le site lui-même (%s), le procédé %s ; le produit « %s » constitue ainsi un %s au sens de l'article 2 du règlement (CE) n° 1394/2007.", quotes(cs, manip, 3), what, name, label)
-}
-
-var manipulationFR = map[string]string{
-	"culture": "mise en culture", "expansion": "expansion", "differentiation": "différenciation",
-	"activation": "activation", "genetic_modification": "modification génétique", "reprogramming": "reprogrammation",
-	"loading": "chargement en antigènes", "engineering": "ingénierie",
 }
 
 func functionText(name string, atmp bool) string {
