@@ -145,10 +145,15 @@ func New(ctx context.Context, opts Options) (*Renderer, error) {
 	select {
 	case err = <-started:
 	case <-ctx.Done():
-		// Stop the start and wait for it, so that Close below does not
-		// race with it.
+		// Stop the start: cancelling the allocator kills a process still
+		// starting, which chromedp.Do may otherwise wait on for ever. Wait
+		// for Do a bounded time, so that Close below does not race with it.
 		r.browserCancel()
-		<-started
+		r.allocCancel()
+		select {
+		case <-started:
+		case <-time.After(closeTimeout):
+		}
 		err = ctx.Err()
 	}
 	if err != nil {
