@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"compress/gzip"
 	"errors"
+	"io"
 	"os"
 	"path/filepath"
 	"strings"
@@ -92,6 +93,7 @@ func FuzzReadFile(f *testing.F) {
 	f.Add(seed[:len(seed)/2])
 	f.Add(gzipped(f, "WARC/1.1\r\nWARC-Record-ID: <urn:x>\r\nWARC-Type: resource\r\nWARC-Date: 2026-01-01T00:00:00Z\r\nContent-Length: 3\r\nWARC-Block-Digest: sha1:x\r\n\r\nabc\r\n\r\n"))
 	f.Add([]byte{})
+	f.Add([]byte("WARC/1.1\r\nWARC-Record-ID: <urn:x>\r\nWARC-Type: resource\r\nWARC-Date: 2026-01-01T00:00:00Z\r\nContent-Length: 3\r\n\r\nabc\r\n\r\n"))
 	f.Add([]byte("WARC/1.1\r\nWARC-Record-ID: <urn:x>\r\nWARC-Type: response\r\nContent-Type: application/http\r\nWARC-Date: 2026-01-01T00:00:00Z\r\nContent-Length: 4\r\nWARC-Block-Digest: sha256:00\r\nWARC-Payload-Digest: sha256:00\r\n\r\nH\n\nx\r\n\r\n"))
 	dir := f.TempDir()
 	f.Fuzz(func(t *testing.T, data []byte) {
@@ -139,4 +141,80 @@ func TestReadFileConcurrently(t *testing.T) {
 		})
 	}
 	wg.Wait()
+}
+
+// plainCopy writes the records of a gzip WARC file uncompressed, one after
+// the other, as `wget --no-warc-compression` does.
+func plainCopy(t *testing.T, path string) string {
+	t.Helper()
+	f, err := os.Open(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	zr, err := gzip.NewReader(f) // multistream: every member in turn
+	if err != nil {
+		t.Fatal(err)
+	}
+	plain, err := io.ReadAll(zr)
+	if err != nil {
+		t.Fatal(err)
+	}
+	out := filepath.Join(t.TempDir(), "plain.warc")
+	if err := os.WriteFile(out, plain, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	return out
+}
+
+func TestReadFileUncompressed(t *testing.T) {
+	path, _, _ := writeSample(t)
+	plain := plainCopy(t, path)
+	want := readAll(t, path)
+	got := readAll(t, plain)
+	if len(got) != len(want) {
+		t.Fatalf("read %d records uncompressed, %d compressed", len(got), len(want))
+	}
+	data, _ := os.ReadFile(plain)
+	var next int64
+	for i, r := range got {
+		if r.ID != want[i].ID || r.Type != want[i].Type || !bytes.Equal(r.Block, want[i].Block) || r.Offset != next {
+			t.Errorf("record %d: %s %s at %d, want %s %s at %d", i, r.Type, r.ID, r.Offset, want[i].Type, want[i].ID, next)
+		}
+		if !bytes.HasPrefix(data[r.Offset:], []byte("WARC/1.1\r\n")) {
+			t.Errorf("record %d: offset %d is not the start of a record", i, r.Offset)
+		}
+		if err := evidence.VerifyRecord(r); err != nil {
+			t.Errorf("VerifyRecord(%s): %v", r.ID, err)
+		}
+		next = r.Offset + r.Size
+	}
+	if next != int64(len(data)) {
+		t.Errorf("records end at %d, file at %d", next, len(data))
+	}
+
+	// Cut in the last record: the records before it are read, then an error at its offset.
+	last := got[len(got)-1]
+	if err := os.WriteFile(plain, data[:last.Offset+last.Size-3], 0o644); err != nil {
+		t.Fatal(err)
+	}
+	n := 0
+	err := evidence.ReadFile(plain, func(*evidence.Record) error { n++; return nil })
+	var re *evidence.ReadError
+	if !errors.As(err, &re) || re.Offset != last.Offset || n != len(got)-1 || !errors.Is(err, evidence.ErrCorrupt) {
+		t.Errorf("ReadFile(cut) = %v after %d records, want a ReadError at %d after %d", err, n, last.Offset, len(got)-1)
+	}
+}
+
+func TestReadFileTargetURIInAngleBrackets(t *testing.T) {
+	rec := "WARC/1.0\r\nWARC-Type: response\r\nWARC-Target-URI: <http://127.0.0.1:8080/>\r\nWARC-Date: 2026-11-22T05:39:56Z\r\n" +
+		"WARC-Record-ID: <urn:uuid:7d47d219-fa98-41aa-9e55-5c5f0887ce91>\r\nContent-Length: 2\r\n\r\nok\r\n\r\n"
+	for _, content := range [][]byte{[]byte(rec), gzipped(t, rec)} {
+		p := filepath.Join(t.TempDir(), "wget.warc")
+		os.WriteFile(p, content, 0o644)
+		recs := readAll(t, p)
+		if len(recs) != 1 || recs[0].TargetURI != "http://127.0.0.1:8080/" {
+			t.Errorf("TargetURI = %q, want the URI without angle brackets", recs[0].TargetURI)
+		}
+	}
 }

@@ -14,6 +14,7 @@ import (
 	"strings"
 	"sync"
 	"time"
+	"unicode/utf8"
 
 	warc "github.com/internetarchive/gowarc"
 )
@@ -50,35 +51,69 @@ type Ref struct {
 	PayloadSHA256 string    // lower-case hex SHA-256 of the payload (same bytes as WARC-Payload-Digest); "" when the response has no header/body boundary
 }
 
-// Writer appends records to gzip-compressed WARC 1.1 files in one directory.
-// Every record is its own gzip member, so a Ref's Offset allows random
-// access. A Writer is safe for concurrent use by several goroutines; after
-// a write error it refuses further writes, because the file may end in a
-// partial record.
+// DefaultMaxFileSize is the size at which a Writer closes a WARC file and
+// opens the next one when Options.MaxFileSize is zero: 1 GiB, the WARC
+// specification's recommendation.
+const DefaultMaxFileSize = 1 << 30
+
+// Options tune a Writer. The zero value gives the documented defaults.
+type Options struct {
+	// MaxFileSize is the size in bytes at which the current WARC file is
+	// closed and the next one opened, before the next exchange or resource
+	// is written; 0 means DefaultMaxFileSize. An exchange is never split
+	// across files, so a file can exceed it by one exchange.
+	MaxFileSize int64
+}
+
+// Writer appends records to gzip-compressed WARC 1.1 files in one directory,
+// and keeps the directory's ledger (see LedgerName). Every record is its own
+// gzip member, so a Ref's Offset allows random access. Files are rotated by
+// size (Options.MaxFileSize); each starts with its warcinfo record. A
+// Writer is safe for concurrent use by several goroutines; after a write
+// error it refuses further writes, because the file may end in a partial
+// record. One Writer at a time may write to a directory.
 type Writer struct {
 	mu         sync.Mutex
 	dir        string
 	info       Info
+	maxSize    int64
 	serial     int
 	file       *os.File
 	buf        *bufio.Writer
 	count      *countingWriter
 	ww         *warc.Writer
 	warcinfoID string
+	records    int // in the current file, warcinfo included
 	files      []string
-	err        error // sticky: the first write error
+	ledger     *ledgerFile
+	pending    []LedgerEntry // records written, not yet synced and ledgered
+	err        error         // sticky: the first write error
 	closed     bool
 }
 
 var errClosed = errors.New("evidence: writer closed")
 
-// NewWriter creates dir (0o755) if needed, creates the first file
-// "VIGIE-<UTC yyyymmddhhmmss>-00000.warc.gz" in it (the serial is raised
-// if that name is taken) and writes its warcinfo record. The caller must
-// Close the Writer.
+// NewWriter is NewWriterOptions with the default Options.
 func NewWriter(dir string, info Info) (*Writer, error) {
+	return NewWriterOptions(dir, info, Options{})
+}
+
+// NewWriterOptions creates dir (0o755) if needed, opens its ledger (going
+// on from the entries already there; an unreadable or altered ledger is an
+// error) and appends a start entry with info's software, operator and
+// hostname, then creates the first file
+// "VIGIE-<UTC yyyymmddhhmmss>-00000.warc.gz" (the serial is raised if that
+// name is taken) and writes its warcinfo record. The caller must Close the
+// Writer.
+func NewWriterOptions(dir string, info Info, opt Options) (*Writer, error) {
 	if err := checkInfo(info); err != nil {
 		return nil, err
+	}
+	if opt.MaxFileSize < 0 {
+		return nil, fmt.Errorf("evidence: negative MaxFileSize %d", opt.MaxFileSize)
+	}
+	if opt.MaxFileSize == 0 {
+		opt.MaxFileSize = DefaultMaxFileSize
 	}
 	abs, err := filepath.Abs(dir)
 	if err != nil {
@@ -87,8 +122,15 @@ func NewWriter(dir string, info Info) (*Writer, error) {
 	if err := os.MkdirAll(abs, 0o755); err != nil {
 		return nil, fmt.Errorf("evidence: create warc directory: %w", err)
 	}
-	w := &Writer{dir: abs, info: info}
-	if err := w.openFile(time.Now()); err != nil {
+	now := time.Now()
+	ledger, err := openLedger(abs, LedgerEntry{Kind: EntryStart, Time: now, Format: LedgerFormat,
+		Software: info.Software, Operator: info.Operator, Hostname: info.Hostname})
+	if err != nil {
+		return nil, err
+	}
+	w := &Writer{dir: abs, info: info, maxSize: opt.MaxFileSize, ledger: ledger}
+	if err := w.openFile(now); err != nil {
+		ledger.close()
 		return nil, err
 	}
 	return w, nil
@@ -96,8 +138,11 @@ func NewWriter(dir string, info Info) (*Writer, error) {
 
 // WriteExchange writes, with ex.Started as their common WARC-Date, a
 // response record, a request record concurrent to it and a metadata record
-// referring to it, then flushes and fsyncs the file, so that the evidence is
-// on disk before anyone analyses it. The Ref describes the response record.
+// referring to it, all three in the same file (rotating first if the
+// current one is full), then flushes and fsyncs the file, then appends
+// their ledger entries and fsyncs the ledger, so that the evidence is on
+// disk and ledgered before anyone analyses it. The Ref describes the
+// response record.
 //
 // WARC-Payload-Digest is the SHA-256 of the bytes after the blank line that
 // ends the HTTP header block, exactly as transferred (chunked framing and
@@ -160,7 +205,12 @@ func (w *Writer) WriteExchange(ex Exchange) (Ref, error) {
 	if err := w.usable(); err != nil {
 		return Ref{}, err
 	}
-	off, digest, err := w.writeRecord(resp, date, ex.Response)
+	err := w.rotateIfFull()
+	var off int64
+	var digest string
+	if err == nil {
+		off, digest, err = w.writeRecord(resp, date, ex.Response)
+	}
 	if err == nil {
 		_, _, err = w.writeRecord(req, date, ex.Request)
 	}
@@ -168,7 +218,7 @@ func (w *Writer) WriteExchange(ex Exchange) (Ref, error) {
 		_, _, err = w.writeRecord(meta, date, []byte(fields))
 	}
 	if err == nil {
-		err = w.sync()
+		err = w.commit()
 	}
 	if err != nil {
 		w.err = fmt.Errorf("evidence: archive %s: %w", ex.URL, err)
@@ -185,7 +235,8 @@ func (w *Writer) WriteExchange(ex Exchange) (Ref, error) {
 }
 
 // WriteResource writes a resource record (a screenshot, a rendered DOM…)
-// for uri, flushes and fsyncs the file. refersTo is "" or the record id
+// for uri (rotating first if the current file is full), flushes and fsyncs
+// the file, then ledgers the record and fsyncs the ledger. refersTo is "" or the record id
 // ("urn:uuid:…") of the capture the resource was derived from; it is
 // written as WARC-Concurrent-To, because WARC 1.1 (section 5.11) forbids
 // WARC-Refers-To in resource records. For a resource the payload is the
@@ -225,9 +276,14 @@ func (w *Writer) WriteResource(uri, contentType string, body []byte, refersTo st
 	if err := w.usable(); err != nil {
 		return Ref{}, err
 	}
-	off, digest, err := w.writeRecord(h, date, body)
+	err := w.rotateIfFull()
+	var off int64
+	var digest string
 	if err == nil {
-		err = w.sync()
+		off, digest, err = w.writeRecord(h, date, body)
+	}
+	if err == nil {
+		err = w.commit()
 	}
 	if err != nil {
 		w.err = fmt.Errorf("evidence: archive resource %s: %w", uri, err)
@@ -251,8 +307,11 @@ func (w *Writer) Files() []string {
 	return append([]string(nil), w.files...)
 }
 
-// Close flushes, fsyncs and closes the current file. Writes after Close
-// return an error; a second Close returns nil.
+// Close flushes, fsyncs and closes the current file, appends its close
+// entry (size and SHA-256 of the whole file) to the ledger, and closes the
+// ledger. After a write error the file gets no close entry: it may end in a
+// partial record, which vigie verify then reports as an incomplete tail.
+// Writes after Close return an error; a second Close returns nil.
 func (w *Writer) Close() error {
 	w.mu.Lock()
 	defer w.mu.Unlock()
@@ -260,9 +319,14 @@ func (w *Writer) Close() error {
 		return nil
 	}
 	w.closed = true
-	err := w.sync()
-	if cerr := w.file.Close(); err == nil && cerr != nil {
-		err = fmt.Errorf("evidence: close %s: %w", w.file.Name(), cerr)
+	var err error
+	if w.err == nil {
+		err = w.closeFile()
+	} else {
+		w.file.Close()
+	}
+	if cerr := w.ledger.close(); err == nil {
+		err = cerr
 	}
 	return err
 }
@@ -281,6 +345,10 @@ func checkInfo(info Info) error {
 	for _, v := range []string{info.Software, info.Operator, info.Hostname} {
 		if strings.ContainsAny(v, "\r\n") {
 			return fmt.Errorf("evidence: warcinfo value %q contains a line break", v)
+		}
+		// The ledger's start entry must read back as written.
+		if !utf8.ValidString(v) {
+			return fmt.Errorf("evidence: warcinfo value %q is not UTF-8", v)
 		}
 	}
 	for k, v := range info.Parameters {

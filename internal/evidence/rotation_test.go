@@ -1,0 +1,109 @@
+package evidence_test
+
+import (
+	"path/filepath"
+	"testing"
+
+	"vigie/internal/evidence"
+)
+
+// writeRotated writes the sample exchanges and a resource with a
+// MaxFileSize of max and returns the writer's files.
+func writeRotated(t *testing.T, dir string, max int64) ([]string, []evidence.Ref) {
+	t.Helper()
+	w, err := evidence.NewWriterOptions(dir, testInfo, evidence.Options{MaxFileSize: max})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var refs []evidence.Ref
+	for _, ex := range sampleExchanges(t) {
+		ref, err := w.WriteExchange(ex)
+		if err != nil {
+			t.Fatal(err)
+		}
+		refs = append(refs, ref)
+	}
+	ref, err := w.WriteResource("urn:vigie:screenshot:https://example.test/", "image/png", []byte("png"), refs[0].RecordID, started)
+	if err != nil {
+		t.Fatal(err)
+	}
+	refs = append(refs, ref)
+	if err := w.Close(); err != nil {
+		t.Fatal(err)
+	}
+	return w.Files(), refs
+}
+
+func TestRotation(t *testing.T) {
+	tests := []struct {
+		name      string
+		max       int64
+		wantFiles int
+		wantIn    []int // index of the file holding each ref
+	}{
+		// A file holds at least one exchange besides its warcinfo, so a
+		// tiny limit gives one exchange (or resource) per file.
+		{"one exchange per file", 1, 4, []int{0, 1, 2, 3}},
+		{"default limit", 0, 1, []int{0, 0, 0, 0}},
+		{"limit reached after two exchanges", 2000, 2, []int{0, 0, 1, 1}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			dir := t.TempDir()
+			files, refs := writeRotated(t, dir, tt.max)
+			if len(files) != tt.wantFiles {
+				t.Fatalf("Files() = %d files %v, want %d", len(files), files, tt.wantFiles)
+			}
+			for i, ref := range refs {
+				if ref.File != files[tt.wantIn[i]] {
+					t.Errorf("ref %d in %s, want %s", i, filepath.Base(ref.File), filepath.Base(files[tt.wantIn[i]]))
+				}
+			}
+			seen := map[string]bool{}
+			for i, f := range files {
+				if seen[f] {
+					t.Errorf("file %s listed twice", f)
+				}
+				seen[f] = true
+				recs := readAll(t, f)
+				if recs[0].Type != "warcinfo" || recs[0].Header["WARC-Filename"] != filepath.Base(f) {
+					t.Errorf("file %d starts with %s named %q, want its own warcinfo", i, recs[0].Type, recs[0].Header["WARC-Filename"])
+				}
+				for _, r := range recs[1:] {
+					if r.Header["WARC-Warcinfo-ID"] != "<"+recs[0].ID+">" {
+						t.Errorf("%s in file %d refers to warcinfo %s, want %s", r.ID, i, r.Header["WARC-Warcinfo-ID"], recs[0].ID)
+					}
+				}
+				if i > 0 && filepath.Base(files[i-1]) >= filepath.Base(f) {
+					t.Errorf("file names out of order: %s then %s", filepath.Base(files[i-1]), filepath.Base(f))
+				}
+			}
+			closes := 0
+			for _, e := range readLedger(t, dir).Entries {
+				if e.Kind == evidence.EntryClose {
+					if e.File != filepath.Base(files[closes]) {
+						t.Errorf("close entry %d for %s, want %s", closes, e.File, filepath.Base(files[closes]))
+					}
+					closes++
+				}
+			}
+			if closes != len(files) {
+				t.Errorf("%d close entries, want %d", closes, len(files))
+			}
+			a, err := evidence.VerifyArchive(dir)
+			if err != nil {
+				t.Fatalf("VerifyArchive: %v", err)
+			}
+			if len(a.Files) != len(files) || a.Records != len(files)+10 {
+				t.Errorf("VerifyArchive: %d files, %d records; want %d, %d", len(a.Files), a.Records, len(files), len(files)+10)
+			}
+		})
+	}
+}
+
+func TestNegativeMaxFileSize(t *testing.T) {
+	if w, err := evidence.NewWriterOptions(t.TempDir(), testInfo, evidence.Options{MaxFileSize: -1}); err == nil {
+		w.Close()
+		t.Error("NewWriterOptions(MaxFileSize -1) = nil error, want an error")
+	}
+}
