@@ -19,7 +19,7 @@ import (
 const maxDocument = 64 << 20
 
 func analyzeCmd(e *env) *cobra.Command {
-	var format, pageURL, rulesDir string
+	var format, pageURL, rulesDir, data string
 	var withText bool
 	c := &cobra.Command{
 		Use:   "analyze FILE|-",
@@ -33,7 +33,11 @@ func analyzeCmd(e *env) *cobra.Command {
 			if err != nil {
 				return err
 			}
-			an, err := newAnalyzer(rulesDir)
+			reg, err := openRegistry(data)
+			if err != nil {
+				return err
+			}
+			an, err := newAnalyzer(rulesDir, reg)
 			if err != nil {
 				return err
 			}
@@ -56,6 +60,7 @@ func analyzeCmd(e *env) *cobra.Command {
 	c.Flags().StringVar(&pageURL, "url", "", "the address the document was served from (for links and audience signals)")
 	c.Flags().BoolVar(&withText, "text", false, "include the extracted text in the report")
 	c.Flags().StringVar(&rulesDir, "rules", "", "directory of rule files that add to or replace the embedded ones")
+	c.Flags().StringVar(&data, "data", "", "data directory whose registry imports are used (default as for scan)")
 	return c
 }
 
@@ -89,8 +94,8 @@ func readInput(e *env, name string) ([]byte, error) {
 }
 
 // newAnalyzer builds the analyzer from the embedded rules (and rulesDir's)
-// and the embedded registry.
-func newAnalyzer(rulesDir string) (*claims.Analyzer, error) {
+// and reg, the registry the caller relies on (see openRegistry).
+func newAnalyzer(rulesDir string, reg *registry.Registry) (*claims.Analyzer, error) {
 	var rules *claims.Rules
 	var err error
 	if rulesDir == "" {
@@ -100,10 +105,6 @@ func newAnalyzer(rulesDir string) (*claims.Analyzer, error) {
 	}
 	if err != nil {
 		return nil, inputErr(err)
-	}
-	reg, err := registry.Default()
-	if err != nil {
-		return nil, err
 	}
 	return &claims.Analyzer{Rules: rules, Registry: reg}, nil
 }

@@ -11,7 +11,7 @@ import (
 )
 
 func evalCmd(e *env) *cobra.Command {
-	var format, rulesDir string
+	var format, rulesDir, data string
 	c := &cobra.Command{
 		Use:   "eval DIR",
 		Short: "Measure claim detection on a labelled corpus (DIR/labels.json): per-category precision and recall, page confusion table",
@@ -20,7 +20,11 @@ func evalCmd(e *env) *cobra.Command {
 			if err := checkFormat(format, "text", "json"); err != nil {
 				return err
 			}
-			an, err := newAnalyzer(rulesDir)
+			reg, err := openRegistry(data)
+			if err != nil {
+				return err
+			}
+			an, err := newAnalyzer(rulesDir, reg)
 			if err != nil {
 				return err
 			}
@@ -37,6 +41,7 @@ func evalCmd(e *env) *cobra.Command {
 	}
 	c.Flags().StringVar(&format, "format", "text", "output format: text or json")
 	c.Flags().StringVar(&rulesDir, "rules", "", "directory of rule files that add to or replace the embedded ones")
+	c.Flags().StringVar(&data, "data", "", "data directory whose registry imports are used (default as for scan)")
 	return c
 }
 

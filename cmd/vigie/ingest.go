@@ -42,11 +42,11 @@ each with a new scan id, their archive being the directory of the WARC file.`,
 			if err != nil {
 				return err
 			}
-			an, err := newAnalyzer(rulesDir)
+			reg, err := registry.Load(filepath.Join(dir, registryFolder))
 			if err != nil {
-				return err
+				return inputErr(err)
 			}
-			reg, err := registry.Default()
+			an, err := newAnalyzer(rulesDir, reg)
 			if err != nil {
 				return err
 			}

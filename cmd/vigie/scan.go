@@ -90,11 +90,13 @@ func newScanner(ctx context.Context, f *scanFlags) (*scan.Scanner, *store.Store,
 	if err != nil {
 		return nil, nil, err
 	}
-	an, err := newAnalyzer(f.rulesDir)
+	// One registry for the analysis and the qualification: the one of the
+	// scan's own --data, recorded in every qualification.
+	reg, err := registry.Load(filepath.Join(dir, registryFolder))
 	if err != nil {
-		return nil, nil, err
+		return nil, nil, inputErr(err)
 	}
-	reg, err := registry.Default()
+	an, err := newAnalyzer(f.rulesDir, reg)
 	if err != nil {
 		return nil, nil, err
 	}
