@@ -27,11 +27,11 @@ func demoCmd(e *env) *cobra.Command {
 				return err
 			}
 			defer srv.Close()
-			sc, st, err := newScanner(cmd.Context(), &f)
+			sc, done, err := newScanner(cmd.Context(), &f)
 			if err != nil {
 				return err
 			}
-			defer st.Close()
+			defer done()
 			var reports []*scan.SiteReport
 			var unexpected []string
 			for _, site := range srv.Sites {

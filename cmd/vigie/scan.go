@@ -15,6 +15,7 @@ import (
 
 	"vigie/internal/crawl"
 	"vigie/internal/registry"
+	"vigie/internal/render"
 	"vigie/internal/scan"
 	"vigie/internal/store"
 )
@@ -31,6 +32,7 @@ type scanFlags struct {
 	timeout      time.Duration
 	allowPrivate bool
 	operator     string
+	render       bool
 }
 
 func (f *scanFlags) register(c *cobra.Command) {
@@ -44,6 +46,7 @@ func (f *scanFlags) register(c *cobra.Command) {
 	c.Flags().DurationVar(&f.timeout, "timeout", 30*time.Second, "time allowed for one request")
 	c.Flags().BoolVar(&f.allowPrivate, "allow-private", false, "allow scanning loopback and private addresses")
 	c.Flags().StringVar(&f.operator, "operator", "", "who runs the scan, recorded in the archive (default: the OS user)")
+	c.Flags().BoolVar(&f.render, "render", false, "also capture each HTML page through headless Chromium: DOM after scripts and screenshot archived, the DOM analysed")
 }
 
 func (f *scanFlags) check() error {
@@ -84,8 +87,9 @@ func operator(flag string) string {
 	return "unknown"
 }
 
-// newScanner wires a scanner and its store; the caller closes the store.
-func newScanner(ctx context.Context, f *scanFlags) (*scan.Scanner, *store.Store, error) {
+// newScanner wires a scanner, its store and, with --render, a browser;
+// the caller calls done to close them.
+func newScanner(ctx context.Context, f *scanFlags) (sc *scan.Scanner, done func(), err error) {
 	dir, err := dataDir(f.data)
 	if err != nil {
 		return nil, nil, err
@@ -104,13 +108,28 @@ func newScanner(ctx context.Context, f *scanFlags) (*scan.Scanner, *store.Store,
 	if err != nil {
 		return nil, nil, err
 	}
+	var rd *render.Renderer
+	if f.render {
+		rd, err = render.New(ctx, render.Options{AllowPrivate: f.allowPrivate, Timeout: f.timeout})
+		if err != nil {
+			st.Close()
+			return nil, nil, err
+		}
+	}
+	done = func() {
+		if rd != nil {
+			rd.Close()
+		}
+		st.Close()
+	}
 	return &scan.Scanner{
 		Analyzer: an, Registry: reg, Store: st, DataDir: dir, Operator: operator(f.operator),
 		Crawl: crawl.Config{
 			MaxPages: f.maxPages, MaxDepth: f.maxDepth, Rate: f.rate, Concurrency: f.concurrency,
 			Timeout: f.timeout, AllowPrivate: f.allowPrivate,
 		},
-	}, st, nil
+		Renderer: rd,
+	}, done, nil
 }
 
 // checkURL refuses what is not an absolute http(s) URL, before any work.
@@ -145,11 +164,11 @@ func scanCmd(e *env) *cobra.Command {
 					return err
 				}
 			}
-			sc, st, err := newScanner(cmd.Context(), &f)
+			sc, done, err := newScanner(cmd.Context(), &f)
 			if err != nil {
 				return err
 			}
-			defer st.Close()
+			defer done()
 			var reports []*scan.SiteReport
 			var firstErr error
 			for _, a := range args {

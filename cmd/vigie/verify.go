@@ -1,16 +1,19 @@
 package main
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"io"
 	"io/fs"
+	"os"
 	"path/filepath"
 	"time"
 
 	"github.com/spf13/cobra"
 
 	"vigie/internal/evidence"
+	"vigie/internal/store"
 )
 
 // verifyReport is the JSON output of vigie verify.
@@ -36,7 +39,7 @@ type problemView struct {
 }
 
 func verifyCmd(e *env) *cobra.Command {
-	var format string
+	var format, data string
 	c := &cobra.Command{
 		Use:   "verify DIR|FILE",
 		Short: "Check an evidence archive; exit 1 and name the first bad record if anything was altered",
@@ -46,7 +49,9 @@ that the records are exactly those the ledger lists (order, ids, offsets,
 digests), the ledger's hash chain, and the size and SHA-256 of closed files.
 Exits 1 naming the first altered record, file or ledger line. What a capture
 killed at any moment leaves unfinished (an incomplete tail) is reported, and
-is not an alteration.`,
+is not an alteration. When the data directory holds the scan the archive
+belongs to, the ledger's head must be the one the scan recorded: a ledger cut
+together with the last records is an alteration too.`,
 		Args: cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			if err := checkFormat(format, "text", "json"); err != nil {
@@ -70,6 +75,9 @@ is not an alteration.`,
 			case err != nil:
 				return inputErr(err)
 			}
+			if err := checkRecordedHead(cmd.Context(), data, a); err != nil {
+				return &exitError{1, err}
+			}
 			rep := verifyReport{OK: true, Archive: a.Dir, Audit: a, Tails: []tailView{}}
 			for _, t := range a.Tails {
 				rep.Tails = append(rep.Tails, tailView{t, t.Lost()})
@@ -82,6 +90,7 @@ is not an alteration.`,
 		},
 	}
 	c.Flags().StringVar(&format, "format", "text", "output format: text or json")
+	c.Flags().StringVar(&data, "data", "", "data directory whose stored scans are checked against the archive (default as for scan)")
 	return c
 }
 
@@ -110,4 +119,34 @@ func printAudit(w io.Writer, a *evidence.Audit) {
 		return
 	}
 	fmt.Fprintln(w, "result        intact")
+}
+
+// checkRecordedHead compares the archive's ledger with the head its scan
+// recorded, when the data directory has that scan (named like the archive).
+func checkRecordedHead(ctx context.Context, dataFlag string, a *evidence.Audit) error {
+	dir, err := dataDir(dataFlag)
+	if err != nil {
+		return nil
+	}
+	db := filepath.Join(dir, "vigie.db")
+	if _, err := os.Stat(db); err != nil {
+		return nil // no store: nothing recorded to compare with (and none created)
+	}
+	st, err := store.Open(ctx, db)
+	if err != nil {
+		return err
+	}
+	defer st.Close()
+	r, err := st.Report(ctx, filepath.Base(a.Dir))
+	if errors.Is(err, store.ErrNotFound) || err == nil && (r.Ledger == nil || r.Archive != a.Dir) {
+		return nil
+	}
+	if err != nil {
+		return err
+	}
+	if r.Ledger.Head != a.Head || int64(a.Entries) != r.Ledger.Entries {
+		return fmt.Errorf("%s: ledger altered: scan %s recorded %d entries ending in %s, the archive has %d ending in %s",
+			a.Dir, r.ID, r.Ledger.Entries, r.Ledger.Head, a.Entries, a.Head)
+	}
+	return nil
 }

@@ -349,3 +349,55 @@ func TestVerifyAfterKill9(t *testing.T) {
 	}
 	t.Logf("killed mid-scan: %d records verified, tails %+v", rep.Records, rep.Tails)
 }
+
+// TestVerifyDetectsLedgerCutWithItsRecords cuts the last exchange from both
+// the WARC and the ledger, which leaves an archive consistent in itself: the
+// head its scan recorded is what shows the cut.
+func TestVerifyDetectsLedgerCutWithItsRecords(t *testing.T) {
+	srv := httptest.NewServer(crawltest.MultilingualClinic())
+	defer srv.Close()
+	data := t.TempDir()
+	code, stdout, stderr := vigie(t, "", "scan", "--format", "json", "--allow-private", "--data", data, srv.URL+"/")
+	if code != 0 {
+		t.Fatalf("scan: exit %d: %s", code, stderr)
+	}
+	var out struct{ Sites []struct{ Archive string } }
+	if err := json.Unmarshal([]byte(stdout), &out); err != nil || len(out.Sites) != 1 {
+		t.Fatalf("scan output: %v", err)
+	}
+	dir := out.Sites[0].Archive
+	if code, _, stderr := vigie(t, "", "verify", "--data", data, dir); code != 0 {
+		t.Fatalf("untouched archive: exit %d: %s", code, stderr)
+	}
+
+	ledgerPath := filepath.Join(dir, "ledger.jsonl")
+	raw, err := os.ReadFile(ledgerPath)
+	if err != nil {
+		t.Fatal(err)
+	}
+	lines := strings.SplitAfter(strings.TrimSuffix(string(raw), "\n"), "\n")
+	cut := len(lines) - 4 // the last exchange's three records and the close entry
+	var first struct {
+		File   string
+		Offset int64
+	}
+	if err := json.Unmarshal([]byte(lines[cut]), &first); err != nil || first.File == "" {
+		t.Fatalf("ledger line %d: %v", cut, err)
+	}
+	if err := os.WriteFile(ledgerPath, []byte(strings.Join(lines[:cut], "")), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.Truncate(filepath.Join(dir, first.File), first.Offset); err != nil {
+		t.Fatal(err)
+	}
+
+	// On its own, the cut archive looks like a scan that ended earlier.
+	if code, _, stderr := vigie(t, "", "verify", "--data", t.TempDir(), dir); code != 0 {
+		t.Fatalf("cut archive without its scan: exit %d: %s", code, stderr)
+	}
+	// With the scan's record of its ledger, it does not.
+	code, _, stderr = vigie(t, "", "verify", "--data", data, dir)
+	if code != 1 || !strings.Contains(stderr, "ledger altered") {
+		t.Errorf("cut archive: exit %d, %q; want 1 and the ledger named", code, stderr)
+	}
+}

@@ -415,3 +415,12 @@ func warcinfoFields(info Info) []byte {
 	}
 	return []byte(b.String())
 }
+
+// LedgerHead returns the hash of the last entry of the archive's ledger and
+// the number of entries: kept with a scan's report (or a case), it shows
+// later that no ledger line was cut off with its records.
+func (w *Writer) LedgerHead() (head string, entries int64) {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	return w.ledger.head, w.ledger.seq
+}

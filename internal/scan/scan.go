@@ -9,6 +9,7 @@ import (
 	"encoding/hex"
 	"errors"
 	"fmt"
+	"log/slog"
 	"os"
 	"path/filepath"
 	"sort"
@@ -20,6 +21,7 @@ import (
 	"vigie/internal/evidence"
 	"vigie/internal/qualify"
 	"vigie/internal/registry"
+	"vigie/internal/render"
 )
 
 // ErrNotHTML is returned when a site's first page is not an HTML document.
@@ -32,6 +34,7 @@ type SiteReport struct {
 	Started       time.Time             `json:"started"`
 	Finished      time.Time             `json:"finished"`
 	Archive       string                `json:"archive"`
+	Ledger        *Ledger               `json:"ledger,omitempty"` // the archive's ledger when the scan ended
 	Pages         []Page                `json:"pages"`
 	Audience      claims.Audience       `json:"audience"`
 	Therapies     []claims.Therapy      `json:"therapies"`
@@ -46,17 +49,32 @@ type SiteReport struct {
 
 // Page is one archived page of a site report.
 type Page struct {
-	URL         string  `json:"url"`
-	Status      int     `json:"status"`
-	ContentType string  `json:"content_type,omitempty"`
-	Lang        string  `json:"lang"`
-	Title       string  `json:"title,omitempty"`
-	Promotional bool    `json:"promotional"`
-	Score       float64 `json:"score"`
-	Record      string  `json:"record"`
-	SHA256      string  `json:"sha256"` // of the HTTP payload, as in WARC-Payload-Digest
-	File        string  `json:"warc_file"`
-	Offset      int64   `json:"warc_offset"`
+	URL         string    `json:"url"`
+	Rendered    *Rendered `json:"rendered,omitempty"`
+	Status      int       `json:"status"`
+	ContentType string    `json:"content_type,omitempty"`
+	Lang        string    `json:"lang"`
+	Title       string    `json:"title,omitempty"`
+	Promotional bool      `json:"promotional"`
+	Score       float64   `json:"score"`
+	Record      string    `json:"record"`
+	SHA256      string    `json:"sha256"` // of the HTTP payload, as in WARC-Payload-Digest
+	File        string    `json:"warc_file"`
+	Offset      int64     `json:"warc_offset"`
+}
+
+// Ledger is the state of an archive's ledger: vigie verify reports the same
+// head for the archive as long as nothing was cut off.
+type Ledger struct {
+	Head    string `json:"head"`
+	Entries int64  `json:"entries"`
+}
+
+// Rendered locates a page's capture through a browser.
+type Rendered struct {
+	DOMRecord        string `json:"dom_record"`
+	ScreenshotRecord string `json:"screenshot_record"`
+	Complete         bool   `json:"complete"` // the page finished loading within the render timeout
 }
 
 // Claim is a page's claim with the evidence that proves it.
@@ -82,6 +100,19 @@ type Scanner struct {
 	Operator string
 	Crawl    crawl.Config
 	Now      func() time.Time // nil: time.Now
+	// Renderer, when set, also captures each HTML page through headless
+	// Chromium: its DOM after scripts and a screenshot are archived, linked
+	// to the response, and the analysis reads the DOM (what a visitor sees,
+	// claims inserted by scripts included).
+	Renderer *render.Renderer
+	Logger   *slog.Logger // nil: no logs
+}
+
+func (s *Scanner) logger() *slog.Logger {
+	if s.Logger == nil {
+		return slog.New(slog.DiscardHandler)
+	}
+	return s.Logger
 }
 
 func (s *Scanner) now() time.Time {
@@ -124,7 +155,23 @@ func (s *Scanner) Scan(ctx context.Context, seed string) (*SiteReport, error) {
 			SHA256: p.Ref.PayloadSHA256, File: p.Ref.File, Offset: p.Ref.Offset,
 		}}
 		if p.Doc != nil {
-			a.Report = s.Analyzer.Analyze(p.Doc, p.Ref.Captured)
+			doc, ref := p.Doc, p.Ref
+			if s.Renderer != nil && p.Doc.HTML && p.Status == 200 {
+				r, err := s.render(ctx, w, p)
+				var ea errArchive
+				switch {
+				case errors.As(err, &ea):
+					return err
+				case err != nil:
+					s.logger().Warn("render failed: the page is analysed as served", "url", p.URL, "err", err)
+				default:
+					a.Page.Rendered = r.rendered
+					doc, ref = r.doc, r.dom
+				}
+			}
+			a.Report = s.Analyzer.Analyze(doc, ref.Captured)
+			a.Ref = ref
+			a.Page.Record, a.Page.SHA256 = p.Ref.RecordID, p.Ref.PayloadSHA256
 		}
 		mu.Lock()
 		defer mu.Unlock()
@@ -137,6 +184,8 @@ func (s *Scanner) Scan(ctx context.Context, seed string) (*SiteReport, error) {
 	if cerr := w.Close(); cerr != nil && crawlErr == nil {
 		crawlErr = fmt.Errorf("close archive: %w", cerr)
 	}
+	// After Close: closing the last file adds its entry to the ledger.
+	head, entries := w.LedgerHead()
 	if crawlErr != nil {
 		return nil, crawlErr
 	}
@@ -144,6 +193,7 @@ func (s *Scanner) Scan(ctx context.Context, seed string) (*SiteReport, error) {
 		return nil, fmt.Errorf("%s: %w (status %d, %s); archived in %s", seed, ErrNotHTML, seedPage.Status, orUnknown(seedPage.ContentType), dir)
 	}
 	rep := s.Assemble(seed, id, started, dir, results)
+	rep.Ledger = &Ledger{Head: head, Entries: entries}
 	rep.Cut, rep.Errors = res.Cut, res.Errors
 	rep.Finished = s.now()
 	if s.Store != nil {

@@ -181,6 +181,15 @@ func TestScanReachesFrenchVersionAndProvesEveryClaim(t *testing.T) {
 		}
 	}
 
+	// The report keeps the ledger's head: what vigie verify finds today.
+	audit, err := evidence.VerifyArchive(r.Archive)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if r.Ledger == nil || r.Ledger.Head != audit.Head || r.Ledger.Entries != int64(audit.Entries) {
+		t.Errorf("report ledger %+v, archive's %s (%d entries)", r.Ledger, audit.Head, audit.Entries)
+	}
+
 	// A second scan is added beside the first.
 	if _, err := sc.Scan(context.Background(), srv.URL+"/"); err != nil {
 		t.Fatal(err)
