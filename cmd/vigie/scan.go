@@ -33,6 +33,12 @@ type scanFlags struct {
 	allowPrivate bool
 	operator     string
 	render       bool
+	maxTotal     int64
+	maxBody      int
+	maxAssets    int
+	maxDuration  time.Duration
+	ignoreRobots bool
+	reason       string
 }
 
 func (f *scanFlags) register(c *cobra.Command) {
@@ -46,6 +52,12 @@ func (f *scanFlags) register(c *cobra.Command) {
 	c.Flags().DurationVar(&f.timeout, "timeout", 30*time.Second, "time allowed for one request")
 	c.Flags().BoolVar(&f.allowPrivate, "allow-private", false, "allow scanning loopback and private addresses")
 	c.Flags().StringVar(&f.operator, "operator", "", "who runs the scan, recorded in the archive (default: the OS user)")
+	c.Flags().Int64Var(&f.maxTotal, "max-total-bytes", 1<<30, "response bytes received per site at most")
+	c.Flags().IntVar(&f.maxBody, "max-body-bytes", 10<<20, "bytes kept of one response at most")
+	c.Flags().IntVar(&f.maxAssets, "max-assets", 500, "images and PDF documents archived per site at most, besides pages (0: none)")
+	c.Flags().DurationVar(&f.maxDuration, "max-duration", 30*time.Minute, "time allowed for one site")
+	c.Flags().BoolVar(&f.ignoreRobots, "ignore-robots", false, "fetch pages robots.txt disallows (needs --reason; robots.txt is still archived)")
+	c.Flags().StringVar(&f.reason, "reason", "", "why robots.txt is ignored, recorded in the archive")
 	c.Flags().BoolVar(&f.render, "render", false, "also capture each HTML page through headless Chromium: DOM after scripts and screenshot archived, the DOM analysed")
 }
 
@@ -55,6 +67,15 @@ func (f *scanFlags) check() error {
 	}
 	if f.maxPages < 1 || f.maxDepth < 0 || f.concurrency < 1 || f.timeout <= 0 {
 		return usageErr("--max-pages and --concurrency must be at least 1, --max-depth at least 0, --timeout positive")
+	}
+	if f.maxTotal < 1 || f.maxBody < 1 || f.maxDuration <= 0 {
+		return usageErr("--max-total-bytes and --max-body-bytes must be at least 1, --max-duration positive")
+	}
+	switch {
+	case f.ignoreRobots && strings.TrimSpace(f.reason) == "":
+		return usageErr(`--ignore-robots needs --reason "…": why robots.txt is not honoured, recorded with the evidence`)
+	case !f.ignoreRobots && f.reason != "":
+		return usageErr("--reason is only for --ignore-robots")
 	}
 	return nil
 }
@@ -122,11 +143,17 @@ func newScanner(ctx context.Context, f *scanFlags) (sc *scan.Scanner, done func(
 		}
 		st.Close()
 	}
+	maxAssets := f.maxAssets
+	if maxAssets == 0 {
+		maxAssets = -1 // --max-assets 0: none (the Config's zero is its default)
+	}
 	return &scan.Scanner{
 		Analyzer: an, Registry: reg, Store: st, DataDir: dir, Operator: operator(f.operator),
 		Crawl: crawl.Config{
 			MaxPages: f.maxPages, MaxDepth: f.maxDepth, Rate: f.rate, Concurrency: f.concurrency,
 			Timeout: f.timeout, AllowPrivate: f.allowPrivate,
+			MaxTotalBytes: f.maxTotal, MaxBodyBytes: f.maxBody, MaxAssets: maxAssets, MaxDuration: f.maxDuration,
+			IgnoreRobots: f.ignoreRobots, IgnoreRobotsReason: f.reason,
 		},
 		Renderer: rd,
 	}, done, nil

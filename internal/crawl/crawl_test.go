@@ -93,8 +93,12 @@ func TestCrawlFollowsHreflangAndArchivesEverything(t *testing.T) {
 	if diff := cmp.Diff(want, got); diff != "" {
 		t.Errorf("pages (-want +got):\n%s", diff)
 	}
-	if res.Fetched != len(want) || len(arch.exs) != len(want) {
-		t.Errorf("fetched %d, archived %d, want %d each", res.Fetched, len(arch.exs), len(want))
+	// Every page, and robots.txt and /sitemap.xml (both 404 here), are archived.
+	if res.Fetched != len(want) || len(arch.exs) != len(want)+2 {
+		t.Errorf("fetched %d, archived %d, want %d and %d", res.Fetched, len(arch.exs), len(want), len(want)+2)
+	}
+	if len(res.Robots) != 1 || res.Robots[0].Status != http.StatusNotFound || len(res.Sitemaps) != 1 {
+		t.Errorf("robots %+v, sitemaps %+v: want robots.txt and /sitemap.xml archived", res.Robots, res.Sitemaps)
 	}
 	if p := pages["/fr/"]; p.Doc == nil || p.Doc.Lang != "fr" {
 		t.Errorf("/fr/ page = %+v, want a French document", p)

@@ -18,6 +18,10 @@ import (
 // addresses are not allowed.
 var ErrPrivateAddress = errors.New("address is not public")
 
+// errCaptureFull stops a connection whose capture reached its limit:
+// nothing is read that the archive would not keep.
+var errCaptureFull = errors.New("response exceeds the bytes kept of one exchange")
+
 // capture records the raw bytes of one connection. Keep-alive is off, so a
 // connection carries exactly one exchange.
 type capture struct {
@@ -25,41 +29,61 @@ type capture struct {
 	req, resp bytes.Buffer
 	limit     int // bytes of response kept at most
 	ip        string
-	truncated bool
+	full      bool
+	closed    bool // snapshot taken: later bytes are not the exchange's
 }
 
 // writing records bytes before they reach the network: the response can be
 // read, and the exchange archived, before the writing goroutine returns.
 func (c *capture) writing(p []byte) {
 	c.mu.Lock()
-	c.req.Write(p)
+	if !c.closed {
+		c.req.Write(p)
+	}
 	c.mu.Unlock()
 }
 
 // unsent takes back bytes recorded by writing that the connection refused.
 func (c *capture) unsent(n int) {
 	c.mu.Lock()
-	c.req.Truncate(c.req.Len() - n)
-	c.mu.Unlock()
-}
-
-func (c *capture) read(p []byte) {
-	c.mu.Lock()
-	if room := c.limit - c.resp.Len(); room < len(p) {
-		if room > 0 {
-			c.resp.Write(p[:room])
-		}
-		c.truncated = true
-	} else {
-		c.resp.Write(p)
+	if !c.closed {
+		c.req.Truncate(c.req.Len() - n)
 	}
 	c.mu.Unlock()
 }
 
-func (c *capture) snapshot() (req, resp []byte, truncated bool) {
+// read records bytes received and returns how many it kept: fewer than
+// len(p) once the limit is reached.
+func (c *capture) read(p []byte) int {
 	c.mu.Lock()
 	defer c.mu.Unlock()
-	return bytes.Clone(c.req.Bytes()), bytes.Clone(c.resp.Bytes()), c.truncated
+	if c.closed {
+		return 0
+	}
+	room := c.limit - c.resp.Len()
+	if room < len(p) {
+		c.resp.Write(p[:max(room, 0)])
+		c.full = true
+		return max(room, 0)
+	}
+	c.resp.Write(p)
+	return len(p)
+}
+
+// grow makes room for n more bytes of response, within the limit.
+func (c *capture) grow(n int) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	c.resp.Grow(max(min(n, c.limit-c.resp.Len()), 0))
+}
+
+// snapshot returns the bytes recorded and closes the capture. The slices
+// are the capture's own: nothing writes to them afterwards.
+func (c *capture) snapshot() (req, resp []byte, full bool) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	c.closed = true
+	return c.req.Bytes(), c.resp.Bytes(), c.full
 }
 
 type teeConn struct {
@@ -70,7 +94,9 @@ type teeConn struct {
 func (t *teeConn) Read(p []byte) (int, error) {
 	n, err := t.Conn.Read(p)
 	if n > 0 {
-		t.c.read(p[:n])
+		if kept := t.c.read(p[:n]); kept < n {
+			return kept, errCaptureFull
+		}
 	}
 	return n, err
 }
@@ -91,7 +117,7 @@ func (t *teeConn) Write(p []byte) (int, error) {
 type dialer struct {
 	allowPrivate bool
 	timeout      time.Duration
-	resolver     *net.Resolver
+	resolver     Resolver
 	capt         *capture // nil: no recording (the TCP layer under TLS)
 }
 
@@ -100,8 +126,10 @@ func (d *dialer) dial(ctx context.Context, network, addr string) (net.Conn, erro
 	if err != nil {
 		return nil, err
 	}
-	ips, err := d.resolver.LookupIPAddr(ctx, host)
-	if err != nil {
+	var ips []net.IPAddr
+	if ip := net.ParseIP(host); ip != nil {
+		ips = []net.IPAddr{{IP: ip}}
+	} else if ips, err = d.resolver.LookupIPAddr(ctx, host); err != nil {
 		return nil, fmt.Errorf("resolve %s: %w", host, err)
 	}
 	// Check every address after resolution: a public name may resolve to
@@ -184,7 +212,7 @@ func newTransport(d *dialer, timeout time.Duration) *http.Transport {
 		DisableKeepAlives:      true, // one exchange per connection: the capture is exact
 		DisableCompression:     true, // we ask for gzip ourselves and keep the encoded bytes
 		ResponseHeaderTimeout:  timeout,
-		MaxResponseHeaderBytes: 256 << 10,
+		MaxResponseHeaderBytes: maxHeaderBytes,
 		Proxy:                  nil,
 	}
 }
