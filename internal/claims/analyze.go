@@ -2,6 +2,7 @@ package claims
 
 import (
 	"math"
+	"strings"
 	"time"
 
 	"vigie/internal/extract"
@@ -207,8 +208,9 @@ func (a *Analyzer) claim(text string, s sentence, m match, r rule, voice string)
 		start, end = window(s, ms, me)
 	}
 	return Claim{
-		Category: r.category, Stance: a.stance(text, s, m, voice), Quote: text[start:end],
-		Rule: r.id, Start: start, End: end, Match: text[ms:me], R5122: a.Rules.r5122[r.category],
+		// Copies: a report outlives its page's text, which is large.
+		Category: r.category, Stance: a.stance(text, s, m, voice), Quote: strings.Clone(text[start:end]),
+		Rule: r.id, Start: start, End: end, Match: strings.Clone(text[ms:me]), R5122: a.Rules.r5122[r.category],
 	}
 }
 

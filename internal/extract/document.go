@@ -149,11 +149,21 @@ func sniff(body []byte, contentType string) contentKind {
 	return kindPlain
 }
 
+// binarySignatures open files that are never text.
+var binarySignatures = [][]byte{
+	[]byte("%PDF"), []byte("\x89PNG"), []byte("\xff\xd8\xff"), []byte("GIF8"), []byte("PK\x03\x04"),
+	[]byte("\x1f\x8b"), []byte("RIFF"), []byte("\x00\x00\x01\x00"),
+}
+
+// looksBinary reports content no charset makes text: a known binary
+// signature, or mostly control bytes. A stray NUL in a page does not make
+// it binary: browsers show the page, and hostile sites use it to hide.
 func looksBinary(head []byte) bool {
-	if bytes.HasPrefix(head, []byte("%PDF")) || bytes.IndexByte(head, 0) >= 0 {
-		return true
+	for _, sig := range binarySignatures {
+		if bytes.HasPrefix(head, sig) {
+			return true
+		}
 	}
-	// Mostly control bytes: not text in any charset we read.
 	ctrl := 0
 	for _, c := range head {
 		if c < 0x20 && c != '\n' && c != '\r' && c != '\t' && c != '\f' {

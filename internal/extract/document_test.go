@@ -122,6 +122,7 @@ func TestParseRejects(t *testing.T) {
 		{"empty", "", nil, ErrEmpty},
 		{"only markup", "text/html", []byte("<html><body><script>x()</script></body></html>"), ErrEmpty},
 		{"pdf", "", []byte("%PDF-1.7\n..."), ErrNotText},
+		{"zip", "application/octet-stream", []byte("PK\x03\x04\x14\x00\x00\x00"), ErrNotText},
 		{"png declared as html", "text/html", []byte("\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR"), ErrNotText},
 		{"image type", "image/jpeg", []byte("not really a jpeg but declared so"), ErrNotText},
 	}
@@ -226,5 +227,24 @@ func TestBlockLanguages(t *testing.T) {
 	}
 	if diff := cmp.Diff([]string{"en", "fr", "en"}, d.BlockLang); diff != "" {
 		t.Errorf("BlockLang (-want +got):\n%s", diff)
+	}
+}
+
+func TestHostileMarkupDoesNotHideText(t *testing.T) {
+	tests := []struct{ name, page string }{
+		{"head never closed", "<html><head><title>Clinique</title><meta charset=utf-8><body><p>Notre traitement est sans effets secondaires.</p></body></html>"},
+		{"no body tag", "<html><head><title>Clinique</title><div><p>Notre traitement est sans effets secondaires.</p></div>"},
+		{"NUL bytes in the page", "<html><body>\x00\x00<p>Notre traitement\x00 est sans effets secondaires.</p></body></html>"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			d, err := Parse([]byte(tt.page), "text/html", "", "", Options{})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if !strings.Contains(d.Text, "sans effets secondaires") {
+				t.Errorf("text %q lacks the page's sentence", d.Text)
+			}
+		})
 	}
 }

@@ -15,6 +15,12 @@ var invisible = map[atom.Atom]bool{
 	atom.Head: true, atom.Canvas: true, atom.Math: true,
 }
 
+// Elements allowed in <head>.
+var inHead = map[atom.Atom]bool{
+	atom.Title: true, atom.Meta: true, atom.Link: true, atom.Style: true, atom.Script: true,
+	atom.Noscript: true, atom.Base: true, atom.Template: true,
+}
+
 // Elements that end a block of text.
 var blockLevel = map[atom.Atom]bool{
 	atom.P: true, atom.Div: true, atom.Section: true, atom.Article: true, atom.Main: true,
@@ -214,6 +220,11 @@ func (w *htmlWalker) start(a atom.Atom, attrs *attributes, selfClosing bool) {
 				w.out().block()
 			}
 		}
+	}
+	// Content that belongs to the body closes a <head> left open: a page
+	// without </head> must not hide its whole text.
+	if w.headOpen() && (a == atom.Body || blockLevel[a] && !inHead[a] || a == atom.A || a == atom.Img) {
+		w.end(atom.Head)
 	}
 	if void[a] || selfClosing && a == 0 {
 		if blockLevel[a] {
@@ -443,4 +454,14 @@ func switcherLang(label string) string {
 		return "de"
 	}
 	return ""
+}
+
+// headOpen reports whether a <head> element is open.
+func (w *htmlWalker) headOpen() bool {
+	for _, f := range w.stack {
+		if f.tag == atom.Head {
+			return true
+		}
+	}
+	return false
 }

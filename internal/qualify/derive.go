@@ -155,13 +155,16 @@ func foldedWords(text string) []string {
 // manipulationClaims are the claims that show the cells' manipulations, in
 // order, each once.
 func (d *Derivation) manipulationClaims() []int {
+	seen := map[int]bool{}
 	var idx []int
 	for fact, is := range d.Evidence {
-		if strings.HasPrefix(fact, "cells.manipulations.") {
-			for _, i := range is {
-				if !slices.Contains(idx, i) {
-					idx = append(idx, i)
-				}
+		if !strings.HasPrefix(fact, "cells.manipulations.") {
+			continue
+		}
+		for _, i := range is {
+			if !seen[i] {
+				seen[i] = true
+				idx = append(idx, i)
 			}
 		}
 	}
