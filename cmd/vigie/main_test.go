@@ -240,3 +240,10 @@ func TestClassifyFromStdin(t *testing.T) {
 		t.Errorf("classification = %+v", r)
 	}
 }
+
+func TestScanResumeWithNothingToResume(t *testing.T) {
+	code, _, stderr := vigie(t, "", "scan", "--resume", "--data", t.TempDir(), "http://127.0.0.1:9/")
+	if code != 2 || !strings.Contains(stderr, "no interrupted scan to resume") {
+		t.Errorf("exit %d, %q: want 2 and the reason", code, stderr)
+	}
+}

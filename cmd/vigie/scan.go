@@ -33,6 +33,7 @@ type scanFlags struct {
 	allowPrivate bool
 	operator     string
 	render       bool
+	resume       bool
 	maxTotal     int64
 	maxBody      int
 	maxAssets    int
@@ -58,6 +59,7 @@ func (f *scanFlags) register(c *cobra.Command) {
 	c.Flags().DurationVar(&f.maxDuration, "max-duration", 30*time.Minute, "time allowed for one site")
 	c.Flags().BoolVar(&f.ignoreRobots, "ignore-robots", false, "fetch pages robots.txt disallows (needs --reason; robots.txt is still archived)")
 	c.Flags().StringVar(&f.reason, "reason", "", "why robots.txt is ignored, recorded in the archive")
+	c.Flags().BoolVar(&f.resume, "resume", false, "complete the latest interrupted scan of each URL (killed before it was saved) without fetching again what its archive holds")
 	c.Flags().BoolVar(&f.render, "render", false, "also capture each HTML page through headless Chromium: DOM after scripts and screenshot archived, the DOM analysed")
 }
 
@@ -199,7 +201,13 @@ func scanCmd(e *env) *cobra.Command {
 			var reports []*scan.SiteReport
 			var firstErr error
 			for _, a := range args {
-				r, err := sc.Scan(cmd.Context(), a)
+				var r *scan.SiteReport
+				var err error
+				if f.resume {
+					r, err = resume(cmd.Context(), sc, a)
+				} else {
+					r, err = sc.Scan(cmd.Context(), a)
+				}
 				if err != nil {
 					// Report the others; say what failed; fail at the end.
 					err = scanError(err)
@@ -236,4 +244,20 @@ func printSites(e *env, format string, reports []*scan.SiteReport) error {
 		printSiteReport(e.stdout, r)
 	}
 	return nil
+}
+
+// resume completes the latest interrupted scan of seed.
+func resume(ctx context.Context, sc *scan.Scanner, seed string) (*scan.SiteReport, error) {
+	st, ok := sc.Store.(*store.Store)
+	if !ok {
+		return nil, errors.New("resume needs the store")
+	}
+	dir, err := sc.Interrupted(seed, func(id string) bool {
+		_, err := st.Report(ctx, id)
+		return err == nil
+	})
+	if err != nil {
+		return nil, inputErr(err)
+	}
+	return sc.Resume(ctx, dir)
 }

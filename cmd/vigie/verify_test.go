@@ -12,6 +12,7 @@ import (
 	"os/exec"
 	"path/filepath"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -305,7 +306,12 @@ func TestVerifyAfterKill9(t *testing.T) {
 	if out, err := exec.Command("go", "build", "-o", bin, ".").CombinedOutput(); err != nil {
 		t.Fatalf("go build: %v\n%s", err, out)
 	}
+	var hitsMu sync.Mutex
+	hits := map[string]int{}
 	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		hitsMu.Lock()
+		hits[r.URL.Path]++
+		hitsMu.Unlock()
 		n := 0
 		fmt.Sscanf(r.URL.Path, "/p/%d", &n)
 		time.Sleep(30 * time.Millisecond)
@@ -348,6 +354,64 @@ func TestVerifyAfterKill9(t *testing.T) {
 		t.Errorf("after kill -9: %d records in %d files (%+v), want ≥ 19 in one unclosed file", rep.Records, len(rep.Files), rep.Files)
 	}
 	t.Logf("killed mid-scan: %d records verified, tails %+v", rep.Records, rep.Tails)
+
+	// Resume: the pages the archive holds are not fetched again (those the
+	// killed process requested but did not archive are), the scan is
+	// completed and saved under its id, and the archive still verifies.
+	// Held: the responses the ledger lists. Complete records a kill left
+	// after the ledger's last line (an incomplete tail) are fetched again.
+	ledgered := map[string]bool{}
+	lb, err := os.ReadFile(ledger)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, line := range strings.Split(string(lb), "\n") {
+		var e struct {
+			RecordID string `json:"record_id"`
+		}
+		if json.Unmarshal([]byte(line), &e) == nil && e.RecordID != "" {
+			ledgered["<"+e.RecordID+">"], ledgered[e.RecordID] = true, true
+		}
+	}
+	held := map[string]bool{}
+	warcs, _ := filepath.Glob(filepath.Join(filepath.Dir(ledger), "*.warc.gz"))
+	for _, f := range warcs {
+		evidence.ReadFile(f, func(r *evidence.Record) error { // an incomplete tail ends the file: what precedes counts
+			// robots.txt is read again: what governs the fetches still to make
+			// is the one served when they are made (and it is archived).
+			if r.Type == "response" && ledgered[r.ID] && !strings.HasSuffix(r.TargetURI, "/robots.txt") {
+				held[strings.TrimPrefix(r.TargetURI, srv.URL)] = true
+			}
+			return nil
+		})
+	}
+	if len(held) == 0 {
+		t.Fatal("no response archived before the kill")
+	}
+	code, stdout, stderr = vigie(t, "", "scan", "--resume", "--format", "json", "--allow-private", "--data", data,
+		"--rate", "-1", "--max-pages", "12", srv.URL+"/p/0")
+	var out struct {
+		Sites []struct {
+			ID    string
+			Pages []struct{ URL string }
+		}
+	}
+	if code != 0 || json.Unmarshal([]byte(stdout), &out) != nil || len(out.Sites) != 1 {
+		t.Fatalf("scan --resume: exit %d\n%s", code, stderr)
+	}
+	if out.Sites[0].ID != filepath.Base(filepath.Dir(ledger)) || len(out.Sites[0].Pages) < 12 {
+		t.Errorf("resumed scan %s with %d pages, want %s completed to 12", out.Sites[0].ID, len(out.Sites[0].Pages), filepath.Base(filepath.Dir(ledger)))
+	}
+	hitsMu.Lock()
+	for p := range held {
+		if hits[p] != 1 {
+			t.Errorf("%s, held by the archive, fetched %d times", p, hits[p])
+		}
+	}
+	hitsMu.Unlock()
+	if code, _, stderr := vigie(t, "", "verify", "--data", data, filepath.Dir(ledger)); code != 0 {
+		t.Errorf("verify after resume: exit %d: %s", code, stderr)
+	}
 }
 
 // TestVerifyDetectsLedgerCutWithItsRecords cuts the last exchange from both

@@ -5,8 +5,10 @@ import (
 	"fmt"
 	"log/slog"
 	"net"
+	"net/http"
 	"strings"
 	"time"
+	"vigie/internal/evidence"
 )
 
 // maxHeaderBytes bounds the status line and headers of one response. A
@@ -74,6 +76,20 @@ type Config struct {
 	// net.DefaultResolver. Every address it returns is checked against
 	// AllowPrivate.
 	Resolver Resolver
+
+	// Stored holds responses already archived by an interrupted crawl of
+	// the same site, by URL (normalised as the crawler does): they are
+	// read from there, handed to visit and followed, and not fetched or
+	// archived again. nil: everything is fetched.
+	Stored map[string]*Stored
+}
+
+// Stored is a response kept in the archive.
+type Stored struct {
+	Status int
+	Header http.Header // as received, Content-Encoding removed
+	Body   []byte      // decoded (transfer and content codings removed)
+	Ref    evidence.Ref
 }
 
 // Parameters describes the crawl's settings, with defaults applied, for

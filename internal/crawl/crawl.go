@@ -51,6 +51,7 @@ type Result struct {
 	Robots     []Capture    // the robots.txt responses archived (one per origin, and their redirects)
 	Sitemaps   []Capture    // the sitemap responses archived
 	Disallowed []string     // URLs robots.txt kept the crawl from, the first maxListed
+	Reused     int          // responses read from Config.Stored instead of fetched
 }
 
 // Capture is a response archived for the crawl itself, not analysed.
@@ -246,6 +247,23 @@ func (c *crawler) process(ctx context.Context, it item) error {
 	u, err := url.Parse(it.key)
 	if err != nil {
 		return err
+	}
+	if st, ok := c.cfg.Stored[it.key]; ok {
+		// Kept by the interrupted crawl: read from the archive.
+		r := &response{url: it.key, status: st.Status, header: st.Header, body: st.Body, ref: st.Ref}
+		c.mu.Lock()
+		c.result.Reused++
+		c.mu.Unlock()
+		if it.kind == kindSitemap {
+			c.sitemap(it, r)
+			return nil
+		}
+		page, next := c.read(it, r)
+		if err := c.visit(page); err != nil {
+			return fmt.Errorf("%w: %v", errFatal, err)
+		}
+		c.enqueue(it, u, next)
+		return nil
 	}
 	if err := c.allowed(ctx, u); err != nil {
 		return err

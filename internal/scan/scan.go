@@ -136,7 +136,12 @@ type Analysed struct {
 func (s *Scanner) Scan(ctx context.Context, seed string) (*SiteReport, error) {
 	started := s.now()
 	id := newID(started)
-	dir := filepath.Join(s.DataDir, "archives", id)
+	return s.run(ctx, seed, id, started, filepath.Join(s.DataDir, "archives", id), nil)
+}
+
+// run crawls seed into the archive dir (new, or an interrupted scan's with
+// its stored responses) and makes, saves and returns the site report.
+func (s *Scanner) run(ctx context.Context, seed, id string, started time.Time, dir string, stored map[string]*crawl.Stored) (*SiteReport, error) {
 	hostname, _ := os.Hostname()
 	params := s.Crawl.Parameters()
 	params["seed"], params["scan-id"] = seed, id
@@ -149,7 +154,9 @@ func (s *Scanner) Scan(ctx context.Context, seed string) (*SiteReport, error) {
 	var mu sync.Mutex
 	var seedPage *crawl.Page
 	var results []Analysed
-	res, crawlErr := crawl.Crawl(ctx, seed, s.Crawl, w, func(p *crawl.Page) error {
+	cfg := s.Crawl
+	cfg.Stored = stored
+	res, crawlErr := crawl.Crawl(ctx, seed, cfg, w, func(p *crawl.Page) error {
 		a := Analysed{Ref: p.Ref, Page: Page{
 			URL: p.URL, Status: p.Status, ContentType: p.ContentType, Record: p.Ref.RecordID,
 			SHA256: p.Ref.PayloadSHA256, File: p.Ref.File, Offset: p.Ref.Offset,
