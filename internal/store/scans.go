@@ -7,6 +7,7 @@ import (
 	"errors"
 	"fmt"
 
+	"vigie/internal/claims"
 	"vigie/internal/scan"
 )
 
@@ -17,13 +18,11 @@ func (s *Store) SaveScan(ctx context.Context, r *scan.SiteReport) error {
 	if err != nil {
 		return err
 	}
-	byURL := map[string][]byte{}
+	// Page reports are encoded one at a time, as their rows are written:
+	// a large site's reports are never all held as JSON at once.
+	byURL := map[string]*claims.Report{}
 	for _, pr := range r.PageReports {
-		b, err := json.Marshal(pr)
-		if err != nil {
-			return err
-		}
-		byURL[pr.URL] = b
+		byURL[pr.URL] = pr
 	}
 	return s.Transact(ctx, func(tx *sql.Tx) error {
 		var siteID int64
@@ -46,7 +45,11 @@ func (s *Store) SaveScan(ctx context.Context, r *scan.SiteReport) error {
 		}
 		for _, p := range r.Pages {
 			var pr any
-			if b, ok := byURL[p.URL]; ok {
+			if rep, ok := byURL[p.URL]; ok {
+				b, err := json.Marshal(rep)
+				if err != nil {
+					return err
+				}
 				pr = string(b)
 			}
 			if _, err := tx.ExecContext(ctx, `INSERT INTO pages (scan_id, url, status, content_type, lang, title,
