@@ -207,10 +207,12 @@ func (a *Analyzer) claim(text string, s sentence, m match, r rule, voice string)
 	if end-start > maxQuote {
 		start, end = window(s, ms, me)
 	}
+	// A copy: a report outlives its page's text, which is large. The match
+	// lies within the quote, so it is a slice of the copy.
+	quote := strings.Clone(text[start:end])
 	return Claim{
-		// Copies: a report outlives its page's text, which is large.
-		Category: r.category, Stance: a.stance(text, s, m, voice), Quote: strings.Clone(text[start:end]),
-		Rule: r.id, Start: start, End: end, Match: strings.Clone(text[ms:me]), R5122: a.Rules.r5122[r.category],
+		Category: r.category, Stance: a.stance(text, s, m, voice), Quote: quote,
+		Rule: r.id, Start: start, End: end, Match: quote[ms-start : me-start], R5122: a.Rules.r5122[r.category],
 	}
 }
 

@@ -10,16 +10,24 @@ import (
 //go:embed lexicon/stopwords-*.txt
 var stopwordFiles embed.FS
 
+// languages are those with a stopword list, in a fixed order.
+type stopwordTable struct {
+	langs []string         // index → language
+	words map[string]uint8 // folded word → bit set of language indexes
+}
+
 // stopwords maps a folded function word to the languages it belongs to.
 // Loaded once from the embedded lists; read-only afterwards.
-var stopwords = sync.OnceValue(func() map[string][]string {
-	m := map[string][]string{}
+var stopwords = sync.OnceValue(func() *stopwordTable {
+	t := &stopwordTable{words: map[string]uint8{}}
 	entries, err := stopwordFiles.ReadDir("lexicon")
 	if err != nil {
 		panic("extract: embedded stopword lists missing: " + err.Error())
 	}
 	for _, e := range entries {
 		lang := strings.TrimSuffix(strings.TrimPrefix(e.Name(), "stopwords-"), ".txt")
+		bit := uint8(1) << len(t.langs)
+		t.langs = append(t.langs, lang)
 		f, err := stopwordFiles.Open("lexicon/" + e.Name())
 		if err != nil {
 			panic("extract: " + err.Error())
@@ -30,11 +38,11 @@ var stopwords = sync.OnceValue(func() map[string][]string {
 			if w == "" || strings.HasPrefix(w, "#") {
 				continue
 			}
-			m[Fold(w)] = append(m[Fold(w)], lang)
+			t.words[Fold(w)] |= bit
 		}
 		f.Close()
 	}
-	return m
+	return t
 })
 
 // detectLanguage returns the language of text by counting function words.
@@ -59,28 +67,36 @@ func DetectLanguage(text string) (lang string, confident bool) {
 
 func detectTokens(toks []Token) (lang string, confident bool) {
 	sw := stopwords()
-	counts := map[string]int{}
+	var counts [8]int
 	if len(toks) > 5000 {
 		toks = toks[:5000]
 	}
 	for _, t := range toks {
-		for _, l := range sw[t.Norm] {
-			counts[l]++
+		if set := sw.words[t.Norm]; set != 0 {
+			for i := range sw.langs {
+				if set&(1<<i) != 0 {
+					counts[i]++
+				}
+			}
 		}
 	}
-	best, second := "", ""
-	for l, c := range counts {
+	best, second := -1, -1
+	for i := range sw.langs {
 		switch {
-		case best == "" || c > counts[best] || c == counts[best] && l < best:
-			best, second = l, best
-		case second == "" || c > counts[second] || c == counts[second] && l < second:
-			second = l
+		case best < 0 || counts[i] > counts[best]:
+			best, second = i, best
+		case second < 0 || counts[i] > counts[second]:
+			second = i
 		}
 	}
-	if best == "" || counts[best] < 2 {
+	if best < 0 || counts[best] < 2 {
 		return "", false
 	}
-	return best, counts[best] >= 8 && counts[best] >= 2*counts[second]
+	secondCount := 0
+	if second >= 0 {
+		secondCount = counts[second]
+	}
+	return sw.langs[best], counts[best] >= 8 && counts[best] >= 2*secondCount
 }
 
 // minBlockWords is how many words a block needs for a language of its own.
