@@ -241,6 +241,25 @@ func (c *crawler) uncount(it item) {
 	}
 }
 
+// response fetches and archives one item, or reads it from Config.Stored
+// when an interrupted crawl kept it.
+func (c *crawler) response(ctx context.Context, it item, u *url.URL) (*response, error) {
+	if st, ok := c.cfg.Stored[it.key]; ok {
+		c.mu.Lock()
+		c.result.Reused++
+		c.mu.Unlock()
+		return &response{url: it.key, status: st.Status, header: st.Header, body: st.Body, ref: st.Ref}, nil
+	}
+	if err := c.allowed(ctx, u); err != nil {
+		return nil, err
+	}
+	limit := c.cfg.MaxBodyBytes
+	if it.kind == kindSitemap {
+		limit = min(limit, maxSitemapBytes)
+	}
+	return c.exchange(ctx, it.key, limit)
+}
+
 // process fetches one item, archives it and, for a page or an asset,
 // hands it to visit, then adds what it leads to to the frontier.
 func (c *crawler) process(ctx context.Context, it item) error {
@@ -248,31 +267,7 @@ func (c *crawler) process(ctx context.Context, it item) error {
 	if err != nil {
 		return err
 	}
-	if st, ok := c.cfg.Stored[it.key]; ok {
-		// Kept by the interrupted crawl: read from the archive.
-		r := &response{url: it.key, status: st.Status, header: st.Header, body: st.Body, ref: st.Ref}
-		c.mu.Lock()
-		c.result.Reused++
-		c.mu.Unlock()
-		if it.kind == kindSitemap {
-			c.sitemap(it, r)
-			return nil
-		}
-		page, next := c.read(it, r)
-		if err := c.visit(page); err != nil {
-			return fmt.Errorf("%w: %v", errFatal, err)
-		}
-		c.enqueue(it, u, next)
-		return nil
-	}
-	if err := c.allowed(ctx, u); err != nil {
-		return err
-	}
-	limit := c.cfg.MaxBodyBytes
-	if it.kind == kindSitemap {
-		limit = min(limit, maxSitemapBytes)
-	}
-	r, err := c.exchange(ctx, it.key, limit)
+	r, err := c.response(ctx, it, u)
 	if err != nil {
 		return err
 	}
