@@ -50,7 +50,7 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 	defer func() {
 		if r := recover(); r != nil {
 			fmt.Fprintf(stderr, "vigie: internal error: %v\n", r)
-			code = 3
+			code = 1
 		}
 	}()
 	e := &env{stdin: stdin, stdout: stdout, stderr: stderr}

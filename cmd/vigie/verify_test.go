@@ -326,7 +326,7 @@ func TestVerifyAfterKill9(t *testing.T) {
 		t.Fatal(err)
 	}
 	var ledger string
-	for deadline := time.Now().Add(30 * time.Second); time.Now().Before(deadline); time.Sleep(5 * time.Millisecond) {
+	for deadline := time.Now().Add(60 * time.Second); time.Now().Before(deadline); time.Sleep(5 * time.Millisecond) {
 		m, _ := filepath.Glob(filepath.Join(data, "archives", "*", evidence.LedgerName))
 		if len(m) == 1 {
 			if b, _ := os.ReadFile(m[0]); bytes.Count(b, []byte("\n")) >= 20 {
@@ -338,7 +338,7 @@ func TestVerifyAfterKill9(t *testing.T) {
 	cmd.Process.Kill() // SIGKILL: no chance to close anything
 	cmd.Wait()
 	if ledger == "" {
-		t.Fatal("the scan did not ledger 20 entries in 30 s")
+		t.Fatal("the scan did not ledger 20 entries in 60 s")
 	}
 	code, stdout, stderr := vigie(t, "", "verify", "--format", "json", filepath.Dir(ledger))
 	var rep struct {

@@ -262,7 +262,15 @@ func (c *crawler) response(ctx context.Context, it item, u *url.URL) (*response,
 
 // process fetches one item, archives it and, for a page or an asset,
 // hands it to visit, then adds what it leads to to the frontier.
-func (c *crawler) process(ctx context.Context, it item) error {
+func (c *crawler) process(ctx context.Context, it item) (err error) {
+	// A panic while reading a hostile page (in parsing or analysis) stops
+	// the crawl with an error, the evidence archived so far intact, instead
+	// of killing the process from a worker goroutine.
+	defer func() {
+		if r := recover(); r != nil {
+			err = fmt.Errorf("%w: %s: internal error: %v", errFatal, it.key, r)
+		}
+	}()
 	u, err := url.Parse(it.key)
 	if err != nil {
 		return err

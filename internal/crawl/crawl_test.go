@@ -205,3 +205,21 @@ func mustURL(s string) *url.URL {
 	u, _ := normalize(s, nil)
 	return u
 }
+
+func TestCrawlTurnsAPanicIntoAnError(t *testing.T) {
+	srv := httptest.NewServer(site())
+	defer srv.Close()
+	arch := &memArchive{}
+	_, err := Crawl(context.Background(), srv.URL+"/", Config{AllowPrivate: true, Rate: -1}, arch, func(p *Page) error {
+		if strings.HasSuffix(p.URL, "/fr/") {
+			panic("analysis broke on a hostile page")
+		}
+		return nil
+	})
+	if err == nil || !strings.Contains(err.Error(), "internal error: analysis broke") {
+		t.Errorf("err = %v, want the panic as an error", err)
+	}
+	if len(arch.exs) == 0 {
+		t.Error("nothing archived before the panic")
+	}
+}

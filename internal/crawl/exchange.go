@@ -66,6 +66,7 @@ func (c *crawler) exchange(ctx context.Context, key string, limit int) (*respons
 	defer cancel()
 	req, err := c.newRequest(rctx, key)
 	if err != nil {
+		c.spend(int64(bodyLimit), 0) // release the reservation: nothing was received
 		return nil, err
 	}
 	started := time.Now().UTC()

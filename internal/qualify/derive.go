@@ -70,7 +70,9 @@ func Derive(th claims.Therapy, cs []Claim) (*Derivation, error) {
 	}
 	var manip, origins []string
 	for i, c := range cs {
-		if c.Stance != claims.Promotional {
+		// The site's own words on the pages where it promotes the product,
+		// as for every other ground.
+		if c.Stance != claims.Promotional || !c.PagePromotional {
 			continue
 		}
 		switch c.Category {

@@ -147,6 +147,12 @@ func Qualify(in Input) Qualification {
 			q.Derivation = der
 			manip = der.manipulationClaims()
 			switch r := der.Result; {
+			case q.Class == "gene_therapy" && r.Class != "gene_therapy":
+				// A gene therapy stays one (CAR-T cells are genetically
+				// modified whether or not the site says so): gene therapy
+				// takes precedence over the cell classes. The site's words
+				// still show the manipulations.
+				isATMP, byNature = true, len(manip) == 0
 			case r.ATMP:
 				q.Class, isATMP, byNature = r.Class, true, false
 				classLabel = atmpClasses[r.Class]
@@ -207,7 +213,11 @@ func Qualify(in Input) Qualification {
 	case french && medicinal && (unauth || publicBan):
 		q.Verdict = IllegalPromotion
 	case authorised && !publicBan && french:
-		q.Verdict = NoViolation
+		// An authorised medicine advertised to the public: lawful only if
+		// it is not prescription-only and has the agency's visa, which the
+		// registry cannot tell.
+		q.Verdict = NeedsReview
+		q.Missing = append(q.Missing, NoVisa)
 	default:
 		q.Verdict = NeedsReview
 		if !french {

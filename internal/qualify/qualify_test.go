@@ -129,3 +129,30 @@ func TestFrenchDate(t *testing.T) {
 		}
 	}
 }
+
+func TestDerivationDoesNotDowngradeGeneTherapy(t *testing.T) {
+	carT := Therapy{Therapy: claims.Therapy{ID: "car-t-cell-therapy", Name: "cellules CAR-T", Class: "gene_therapy"}, Pages: 2, PromotionalPages: 2}
+	cs := clinicClaims()
+	cs[1].Quote = "Vos lymphocytes T sont prélevés puis cultivés et multipliés dans notre laboratoire."
+	q := Qualify(Input{Audience: french(), Therapies: []Therapy{carT}, Claims: cs, At: at})
+	if q.Class != "gene_therapy" || !grounds(q)[ATMPClass].Holds {
+		t.Errorf("class %s (atmp_class %v), want a gene therapy described by the site", q.Class, grounds(q)[ATMPClass].Holds)
+	}
+}
+
+func TestDerivationReadsPromotingPagesOnly(t *testing.T) {
+	cs := clinicClaims()
+	cs[1].PagePromotional = false // the process described on a page that promotes nothing
+	q := Qualify(Input{Audience: french(), Therapies: []Therapy{dendritic(3)}, Claims: cs, At: at})
+	if q.Derivation == nil || len(q.Derivation.Evidence) != 0 && len(q.Derivation.manipulationClaims()) != 0 {
+		t.Errorf("derivation %+v cites a page that promotes nothing", q.Derivation)
+	}
+}
+
+func TestAuthorisedMedicineAdvertisedNeedsReview(t *testing.T) {
+	med := Therapy{Therapy: claims.Therapy{ID: "prp", Name: "un médicament", Class: "not_atmp", Authorised: true, Product: true}, Pages: 1, PromotionalPages: 1}
+	q := Qualify(Input{Audience: french(), Therapies: []Therapy{med}, Claims: clinicClaims(), At: at})
+	if q.Verdict != NeedsReview {
+		t.Errorf("verdict %s, want needs_review for an authorised medicine advertised to the public", q.Verdict)
+	}
+}

@@ -188,8 +188,9 @@ func (s *Scanner) run(ctx context.Context, seed, id string, started time.Time, d
 		results = append(results, a)
 		return nil
 	})
-	if cerr := w.Close(); cerr != nil && crawlErr == nil {
-		crawlErr = fmt.Errorf("close archive: %w", cerr)
+	if cerr := w.Close(); cerr != nil {
+		// Never dropped: a failed sync of the last file is evidence at risk.
+		crawlErr = errors.Join(crawlErr, fmt.Errorf("close archive: %w", cerr))
 	}
 	// After Close: closing the last file adds its entry to the ledger.
 	head, entries := w.LedgerHead()
