@@ -33,11 +33,7 @@ func analyzeCmd(e *env) *cobra.Command {
 			if err != nil {
 				return err
 			}
-			reg, err := openRegistry(data)
-			if err != nil {
-				return err
-			}
-			an, err := newAnalyzer(rulesDir, reg)
+			an, _, err := newAnalyzer(rulesDir, data)
 			if err != nil {
 				return err
 			}
@@ -94,8 +90,9 @@ func readInput(e *env, name string) ([]byte, error) {
 }
 
 // newAnalyzer builds the analyzer from the embedded rules (and rulesDir's)
-// and reg, the registry the caller relies on (see openRegistry).
-func newAnalyzer(rulesDir string, reg *registry.Registry) (*claims.Analyzer, error) {
+// and the registry of the data directory (see openRegistry), which it also
+// returns: the analysis and the qualification rely on one registry.
+func newAnalyzer(rulesDir, dataFlag string) (*claims.Analyzer, *registry.Registry, error) {
 	var rules *claims.Rules
 	var err error
 	if rulesDir == "" {
@@ -104,9 +101,13 @@ func newAnalyzer(rulesDir string, reg *registry.Registry) (*claims.Analyzer, err
 		rules, err = claims.LoadRulesWithDefaults(rulesDir)
 	}
 	if err != nil {
-		return nil, inputErr(err)
+		return nil, nil, inputErr(err)
 	}
-	return &claims.Analyzer{Rules: rules, Registry: reg}, nil
+	reg, err := openRegistry(dataFlag)
+	if err != nil {
+		return nil, nil, err
+	}
+	return &claims.Analyzer{Rules: rules, Registry: reg}, reg, nil
 }
 
 func writeJSON(w io.Writer, v any) error {

@@ -20,11 +20,7 @@ func evalCmd(e *env) *cobra.Command {
 			if err := checkFormat(format, "text", "json"); err != nil {
 				return err
 			}
-			reg, err := openRegistry(data)
-			if err != nil {
-				return err
-			}
-			an, err := newAnalyzer(rulesDir, reg)
+			an, _, err := newAnalyzer(rulesDir, data)
 			if err != nil {
 				return err
 			}

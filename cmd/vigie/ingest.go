@@ -9,7 +9,6 @@ import (
 	"github.com/spf13/cobra"
 
 	"vigie/internal/evidence"
-	"vigie/internal/registry"
 	"vigie/internal/scan"
 	"vigie/internal/store"
 )
@@ -42,11 +41,7 @@ each with a new scan id, their archive being the directory of the WARC file.`,
 			if err != nil {
 				return err
 			}
-			reg, err := registry.Load(filepath.Join(dir, registryFolder))
-			if err != nil {
-				return inputErr(err)
-			}
-			an, err := newAnalyzer(rulesDir, reg)
+			an, reg, err := newAnalyzer(rulesDir, dir)
 			if err != nil {
 				return err
 			}

@@ -24,7 +24,11 @@ func openRegistry(dataFlag string) (*registry.Registry, error) {
 	if err != nil {
 		return nil, err
 	}
-	return registry.Load(filepath.Join(dir, registryFolder))
+	reg, err := registry.Load(filepath.Join(dir, registryFolder))
+	if err != nil {
+		return nil, inputErr(err)
+	}
+	return reg, nil
 }
 
 func registryCmd(e *env) *cobra.Command {

@@ -14,7 +14,6 @@ import (
 	"github.com/spf13/cobra"
 
 	"vigie/internal/crawl"
-	"vigie/internal/registry"
 	"vigie/internal/render"
 	"vigie/internal/scan"
 	"vigie/internal/store"
@@ -119,11 +118,7 @@ func newScanner(ctx context.Context, f *scanFlags) (sc *scan.Scanner, done func(
 	}
 	// One registry for the analysis and the qualification: the one of the
 	// scan's own --data, recorded in every qualification.
-	reg, err := registry.Load(filepath.Join(dir, registryFolder))
-	if err != nil {
-		return nil, nil, inputErr(err)
-	}
-	an, err := newAnalyzer(f.rulesDir, reg)
+	an, reg, err := newAnalyzer(f.rulesDir, dir)
 	if err != nil {
 		return nil, nil, err
 	}
