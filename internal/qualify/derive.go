@@ -6,13 +6,12 @@ import (
 	"slices"
 	"strings"
 	"sync"
-	"unicode"
 
 	"go.yaml.in/yaml/v3"
-	"golang.org/x/text/unicode/norm"
 
 	"vigie/internal/claims"
 	"vigie/internal/classify"
+	"vigie/internal/extract"
 )
 
 //go:embed derive.yaml
@@ -137,21 +136,14 @@ func hasStem(word string, stems []string) bool {
 	return false
 }
 
-// foldedWords splits text into lower-case words without accents.
+// foldedWords splits text into folded words, as claims matches them.
 func foldedWords(text string) []string {
-	var b strings.Builder
-	for _, r := range norm.NFD.String(strings.ToLower(text)) {
-		switch {
-		case unicode.Is(unicode.Mn, r):
-		case r == 'ß':
-			b.WriteString("ss")
-		case unicode.IsLetter(r) || unicode.IsDigit(r):
-			b.WriteRune(r)
-		default:
-			b.WriteByte(' ')
-		}
+	toks := extract.Tokenize(text)
+	words := make([]string, len(toks))
+	for i, t := range toks {
+		words[i] = t.Norm
 	}
-	return strings.Fields(b.String())
+	return words
 }
 
 // manipulationClaims are the claims that show the cells' manipulations, in
