@@ -1,0 +1,88 @@
+package cases
+
+import "vigie/internal/claims"
+
+// Comparison is a follow-up of one site: the promotional claims of the scan
+// relied on, sorted by what the new scan shows of them.
+type Comparison struct {
+	Site   string `json:"site"`
+	Relied string `json:"relied"` // the scan compared with
+	Scan   string `json:"scan"`   // the new scan; "" when the site could not be scanned
+	// Removed are claims of the scan relied on whose page was served again
+	// without them (quoted from the scan relied on).
+	Removed []Claim `json:"removed"`
+	// Remaining are claims still on the site, quoted from the new scan
+	// (on their page, or on another page of the site).
+	Remaining []Claim `json:"remaining"`
+	// New are promotional claims of the new scan the scan relied on did not
+	// have.
+	New []Claim `json:"new"`
+	// Unreachable are claims whose page could not be checked (an error, a
+	// timeout, a 404, a refusal, a page the crawl did not reach): never
+	// counted as removed.
+	Unreachable      []Claim       `json:"unreachable"`
+	UnreachablePages []PageFailure `json:"unreachable_pages"`
+}
+
+// Compare sorts the promotional claims of relied by what latest shows: a
+// claim is remaining when the same words of the same category are on the
+// site (its own page first), removed when its page was served without
+// them, and unreachable when its page could not be checked.
+func Compare(relied, latest Evidence) Comparison {
+	cmp := Comparison{Site: relied.Site, Relied: relied.Scan, Scan: latest.Scan,
+		Removed: []Claim{}, Remaining: []Claim{}, New: []Claim{}, Unreachable: []Claim{}, UnreachablePages: []PageFailure{}}
+	byKey := map[string][]Claim{}
+	for _, c := range latest.Claims {
+		if c.Stance == claims.Promotional {
+			byKey[claimKey(c)] = append(byKey[claimKey(c)], c)
+		}
+	}
+	had := map[string]bool{}
+	failed := map[string]bool{}
+	for _, c := range relied.Claims {
+		if c.Stance != claims.Promotional {
+			continue
+		}
+		k := claimKey(c)
+		had[k] = true
+		if now, ok := pick(byKey[k], c.URL); ok {
+			cmp.Remaining = append(cmp.Remaining, now)
+			continue
+		}
+		ok, reason := latest.pageState(c.URL)
+		if ok {
+			cmp.Removed = append(cmp.Removed, c)
+			continue
+		}
+		cmp.Unreachable = append(cmp.Unreachable, c)
+		if !failed[c.URL] {
+			failed[c.URL] = true
+			cmp.UnreachablePages = append(cmp.UnreachablePages, PageFailure{URL: c.URL, Reason: reason})
+		}
+	}
+	for _, c := range latest.Claims {
+		if c.Stance == claims.Promotional && !had[claimKey(c)] {
+			cmp.New = append(cmp.New, c)
+		}
+	}
+	return cmp
+}
+
+// pick returns the claim of cs on url, else the first of cs.
+func pick(cs []Claim, url string) (Claim, bool) {
+	for _, c := range cs {
+		if c.URL == url {
+			return c, true
+		}
+	}
+	if len(cs) > 0 {
+		return cs[0], true
+	}
+	return Claim{}, false
+}
+
+// Counts returns the sizes of the comparison's lists.
+func (c *Comparison) Counts() CountsBySite {
+	return CountsBySite{Site: c.Site, Relied: c.Relied, Scan: c.Scan, Removed: len(c.Removed),
+		Remaining: len(c.Remaining), New: len(c.New), Unreachable: len(c.Unreachable)}
+}
