@@ -10,7 +10,9 @@ import (
 
 var t0 = time.Date(2024, 10, 30, 9, 0, 0, 0, time.UTC)
 
-func stamp(d int) Stamp { return Stamp{Actor: "inspectrice.dupont", At: t0.Add(time.Duration(d) * 24 * time.Hour)} }
+func stamp(d int) Stamp {
+	return Stamp{Actor: "inspectrice.dupont", At: t0.Add(time.Duration(d) * 24 * time.Hour)}
+}
 
 func company() Company {
 	return Company{Name: "Klinik Sonnenberg GmbH", Addresses: []Address{
@@ -153,7 +155,10 @@ func TestRefusedMoves(t *testing.T) {
 			_, err := investigated(t).Letter(stamp(5), Letter{Date: "2024-11-04", Deadline: "2024-11-01"})
 			return err
 		}, "must come after"},
-		{"malformed date", func(t *testing.T) error { _, err := investigated(t).Letter(stamp(5), Letter{Date: "4/11/2024"}); return err }, "YYYY-MM-DD"},
+		{"malformed date", func(t *testing.T) error {
+			_, err := investigated(t).Letter(stamp(5), Letter{Date: "4/11/2024"})
+			return err
+		}, "YYYY-MM-DD"},
 		{"scan of another site", func(t *testing.T) error {
 			_, err := investigated(t).AttachScan(stamp(1), ScanRef{Site: "https://other.example/", Scan: "s"})
 			return err
