@@ -178,10 +178,12 @@ func (c *Case) Relied() []string {
 	if n := len(c.Letters); n > 0 {
 		return c.Letters[n-1].Scans
 	}
-	return c.latestScans()
+	return c.LatestScans()
 }
 
-func (c *Case) latestScans() []string {
+// LatestScans returns the latest scan of each site, in the order of the
+// sites.
+func (c *Case) LatestScans() []string {
 	var ids []string
 	for _, s := range c.Sites {
 		if r, ok := c.LatestScan(s); ok {

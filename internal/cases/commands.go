@@ -112,7 +112,7 @@ func (c *Case) Letter(s Stamp, l Letter) (Event, error) {
 	if n := len(c.Letters); n > 0 && l.Date < c.Letters[n-1].Date {
 		return Event{}, refused("the letter's date (%s) is before the previous letter (%s)", l.Date, c.Letters[n-1].Date)
 	}
-	l.Scans = c.latestScans()
+	l.Scans = c.LatestScans()
 	return c.record(s, KindLetter, LetterSent, l)
 }
 
@@ -200,7 +200,7 @@ func (c *Case) Decide(s Stamp, d Decision) (Event, error) {
 	if strings.TrimSpace(d.Signatory) == "" {
 		return Event{}, refused("a decision needs its signatory (--signatory \"Name, title\")")
 	}
-	d.Scans = c.latestScans()
+	d.Scans = c.LatestScans()
 	return c.record(s, KindDecision, Decided, d)
 }
 

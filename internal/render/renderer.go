@@ -106,6 +106,10 @@ type Renderer struct {
 	mu       sync.Mutex
 	closed   bool
 	closeErr error
+
+	// afterLoad, when not nil, runs in PrintPDF between the document's load
+	// event and printing. Tests set it to give the document time to misbehave.
+	afterLoad func()
 }
 
 // New starts one headless Chromium with a fresh temporary profile directory
