@@ -8,6 +8,10 @@
 // evidence, for evidence.Ref; it writes through the small Archive interface,
 // which *evidence.Writer satisfies.
 //
+// The same browser prints the agency's own documents, the letters and
+// decisions of drafting, to PDF (PrintPDF): static HTML laid out with
+// scripts off and the network out of reach.
+//
 // Chromium fetches a page's sub-resources (scripts, images, frames) itself,
 // outside crawl's scope, robots and address checks. Render only pages the
 // crawler already accepted. The browser never downloads itself: it is

@@ -21,7 +21,8 @@ var (
 	ErrNoBrowser = errors.New("render: no usable chromium")
 	// ErrClosed: the Renderer was closed.
 	ErrClosed = errors.New("render: renderer closed")
-	// ErrTimeout: the page sent nothing to show within Options.Timeout.
+	// ErrTimeout: the page sent nothing to show within Options.Timeout, or
+	// a document was not printed within it.
 	ErrTimeout = errors.New("render: page did not load in time")
 	// ErrRefused: the URL is not one Render may open (scheme, or a private
 	// address while Options.AllowPrivate is false).
@@ -50,8 +51,8 @@ type Options struct {
 	// /usr/bin/chromium-browser and /usr/bin/google-chrome, in that order.
 	ExecPath string
 	// Timeout bounds loading one page (navigation, load event, network
-	// idle), and separately the capture of its DOM and screenshot. Zero
-	// means DefaultTimeout.
+	// idle), and separately the capture of its DOM and screenshot; it also
+	// bounds each PrintPDF call as a whole. Zero means DefaultTimeout.
 	Timeout time.Duration
 	// ViewportWidth is the window width in CSS pixels, and the width of
 	// every screenshot; device scale factor is 1. Zero means
@@ -92,8 +93,8 @@ func (o Options) withDefaults() Options {
 	return o
 }
 
-// Renderer drives one headless Chromium process. Render and Capture are safe
-// for concurrent use: each call works in a tab of its own. Close stops the
+// Renderer drives one headless Chromium process. Render, Capture and
+// PrintPDF are safe for concurrent use: each call works in a tab of its own. Close stops the
 // browser. A browser that dies (killed, out of memory) is not restarted:
 // every later call fails, and the caller may Close and start a new one.
 type Renderer struct {
@@ -235,8 +236,8 @@ func allocatorOptions(o Options) []chromedp.ExecAllocatorOption {
 }
 
 // Close stops the browser, waits for it to exit and removes its temporary
-// profile directory. Render calls still running fail. A second Close returns
-// the first one's result.
+// profile directory. Render and PrintPDF calls still running fail. A second
+// Close returns the first one's result.
 func (r *Renderer) Close() error {
 	r.mu.Lock()
 	defer r.mu.Unlock()
