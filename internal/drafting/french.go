@@ -1,0 +1,233 @@
+package drafting
+
+import (
+	"fmt"
+	"net/url"
+	"slices"
+	"strconv"
+	"strings"
+	"time"
+	"unicode/utf8"
+
+	"vigie/internal/cases"
+)
+
+var months = [...]string{"janvier", "février", "mars", "avril", "mai", "juin", "juillet", "août",
+	"septembre", "octobre", "novembre", "décembre"}
+
+// frenchDate writes a day as the agency does: "27 novembre 2024", "1er
+// décembre 2026". Times are taken in UTC, as the evidence records them, so
+// that the same evidence gives the same document on every machine.
+func frenchDate(t time.Time) string {
+	t = t.UTC()
+	day := strconv.Itoa(t.Day())
+	if t.Day() == 1 {
+		day = "1er"
+	}
+	return fmt.Sprintf("%s %s %d", day, months[t.Month()-1], t.Year())
+}
+
+// frenchDay writes a procedure date (YYYY-MM-DD) in French.
+func frenchDay(s string) (string, error) {
+	t, err := cases.ParseDate(s)
+	if err != nil {
+		return "", err
+	}
+	return frenchDate(t), nil
+}
+
+// joinFR joins items as French does: "a", "a et b", "a, b et c".
+func joinFR(items []string) string {
+	var b strings.Builder
+	for i, s := range items {
+		b.WriteString(sep(i, len(items)))
+		b.WriteString(s)
+	}
+	return b.String()
+}
+
+// sep is what comes before item i of n in a French list.
+func sep(i, n int) string {
+	switch {
+	case i == 0:
+		return ""
+	case i == n-1:
+		return " et "
+	}
+	return ", "
+}
+
+// countries names in French the countries of the companies the agency
+// writes to; an unknown code is written as it is.
+var countries = map[string]string{
+	"AD": "Andorre", "AE": "Émirats arabes unis", "AT": "Autriche", "AU": "Australie", "BE": "Belgique",
+	"BG": "Bulgarie", "BR": "Brésil", "CA": "Canada", "CH": "Suisse", "CN": "Chine", "CY": "Chypre",
+	"CZ": "Tchéquie", "DE": "Allemagne", "DK": "Danemark", "EE": "Estonie", "ES": "Espagne",
+	"FI": "Finlande", "FR": "France", "GB": "Royaume-Uni", "GR": "Grèce", "HR": "Croatie",
+	"HU": "Hongrie", "IE": "Irlande", "IL": "Israël", "IN": "Inde", "IS": "Islande", "IT": "Italie",
+	"JP": "Japon", "KR": "Corée du Sud", "LI": "Liechtenstein", "LT": "Lituanie", "LU": "Luxembourg",
+	"LV": "Lettonie", "MA": "Maroc", "MC": "Monaco", "MT": "Malte", "MX": "Mexique", "NL": "Pays-Bas",
+	"NO": "Norvège", "PA": "Panama", "PL": "Pologne", "PT": "Portugal", "RO": "Roumanie", "RU": "Russie",
+	"SE": "Suède", "SG": "Singapour", "SI": "Slovénie", "SK": "Slovaquie", "TH": "Thaïlande",
+	"TN": "Tunisie", "TR": "Turquie", "UA": "Ukraine", "US": "États-Unis",
+}
+
+func countryFR(code string) string {
+	if n, ok := countries[code]; ok {
+		return n
+	}
+	return code
+}
+
+// atmpClasses names the ATMP classes as qualify's grounds do.
+var atmpClasses = map[string]string{
+	"gene_therapy":         "médicament de thérapie génique",
+	"somatic_cell_therapy": "médicament de thérapie cellulaire somatique",
+	"tissue_engineered":    "produit issu de l'ingénierie tissulaire",
+	"combined_atmp":        "médicament combiné de thérapie innovante",
+}
+
+func classFR(class string) string {
+	if n, ok := atmpClasses[class]; ok {
+		return n
+	}
+	return "médicament de thérapie innovante"
+}
+
+// signals says in French what each audience signal of claims shows.
+var signals = map[string]string{
+	"html-lang-fr":  "des pages déclarées en langue française",
+	"text-lang-fr":  "des textes rédigés en français",
+	"hreflang-fr":   "une version française annoncée par les pages elles-mêmes",
+	"path-fr":       "des adresses de pages propres à une version française",
+	"param-lang-fr": "un choix de la langue française dans les adresses des pages",
+	"tld-fr":        "un nom de domaine en .fr",
+	"phone-fr":      "un numéro de téléphone français",
+	"price-eur":     "des prix exprimés en euros",
+	"city-fr":       "la mention de villes françaises",
+	"patients-fr":   "la mention de patients français",
+}
+
+// groundSignals reads the audience signals a french_audience ground names:
+// qualify writes them at the end of its sentence, "(signaux relevés : a,
+// b)". Evidence keeps no audience of its own.
+func groundSignals(text string) []string {
+	_, rest, ok := strings.Cut(text, "signaux relevés")
+	if !ok {
+		return nil
+	}
+	rest = strings.TrimLeft(rest, " \u00a0:")
+	if i := strings.LastIndex(rest, ")"); i >= 0 {
+		rest = rest[:i]
+	}
+	var out []string
+	for _, s := range strings.Split(rest, ",") {
+		if s = strings.TrimSpace(s); s != "" && s != "aucun" {
+			out = append(out, s)
+		}
+	}
+	return out
+}
+
+func signalFR(s string) string {
+	if n, ok := signals[s]; ok {
+		return n
+	}
+	return s
+}
+
+// frenchURL says whether a page's address marks it as French: a path
+// segment "fr" or "fr-XX", a lang=fr parameter, a .fr domain or a fr.
+// subdomain. Evidence keeps no page language; this is the best it tells.
+func frenchURL(raw string) bool {
+	u, err := url.Parse(raw)
+	if err != nil {
+		return false
+	}
+	host := strings.ToLower(u.Hostname())
+	if strings.HasSuffix(host, ".fr") || strings.HasPrefix(host, "fr.") {
+		return true
+	}
+	for _, seg := range strings.Split(strings.ToLower(u.Path), "/") {
+		if seg == "fr" || strings.HasPrefix(seg, "fr-") || strings.HasPrefix(seg, "fr_") {
+			return true
+		}
+	}
+	lang := strings.ToLower(u.Query().Get("lang"))
+	return lang == "fr" || strings.HasPrefix(lang, "fr-") || strings.HasPrefix(lang, "fr_")
+}
+
+// article is an article of the code de la santé publique, "L.5122-3".
+type article struct {
+	part byte  // L, R or D
+	nums []int // 5122, 3
+	text string
+}
+
+// cspArticle reads "CSP L.5122-3" or "CSP R.5122-4 12°" as the article it
+// cites (the item aside); ok is false for another text's article.
+func cspArticle(s string) (article, bool) {
+	rest, ok := strings.CutPrefix(strings.TrimSpace(s), "CSP ")
+	if !ok {
+		return article{}, false
+	}
+	return parseArticle(rest)
+}
+
+func parseArticle(s string) (article, bool) {
+	s = strings.ReplaceAll(strings.TrimSpace(s), ". ", ".")
+	if f := strings.Fields(s); len(f) > 0 {
+		s = f[0]
+	}
+	if len(s) < 3 || !strings.ContainsRune("LRD", rune(s[0])) || s[1] != '.' {
+		return article{}, false
+	}
+	a := article{part: s[0], text: s}
+	for _, p := range strings.Split(s[2:], "-") {
+		n, err := strconv.Atoi(p)
+		if err != nil {
+			return article{}, false
+		}
+		a.nums = append(a.nums, n)
+	}
+	return a, true
+}
+
+// compareArticles orders articles as the code does: the legislative part
+// (L) first, then the regulatory part (R, D) by number.
+func compareArticles(a, b article) int {
+	rank := func(p byte) int {
+		if p == 'L' {
+			return 0
+		}
+		return 1
+	}
+	if c := rank(a.part) - rank(b.part); c != 0 {
+		return c
+	}
+	if c := slices.Compare(a.nums, b.nums); c != 0 {
+		return c
+	}
+	return int(a.part) - int(b.part)
+}
+
+// articleList sorts and deduplicates articles and joins them in French.
+func articleList(as []article) string {
+	slices.SortFunc(as, compareArticles)
+	as = slices.CompactFunc(as, func(a, b article) bool { return a.text == b.text })
+	texts := make([]string, len(as))
+	for i, a := range as {
+		texts[i] = a.text
+	}
+	return joinFR(texts)
+}
+
+// que writes "que s", or "qu's" when s begins with a vowel: "qu'elle a
+// retiré…". A Markdown escape before the first letter is looked through.
+func que(s string) string {
+	r, _ := utf8.DecodeRuneInString(strings.TrimLeft(s, "\\"))
+	if strings.ContainsRune("aeiouyàâäéèêëîïôöùûüAEIOUYÀÂÄÉÈÊËÎÏÔÖÙÛÜ", r) {
+		return "qu'" + s
+	}
+	return "que " + s
+}
