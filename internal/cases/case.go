@@ -58,7 +58,7 @@ type Case struct {
 	Opened       time.Time
 	Company      Company
 	Sites        []string
-	Therapy      string  // therapy id (claims lexicon); "" until known
+	Therapy      string  // therapy id (claims lexicon): the one given at opening, else the first scan's
 	Source       *Source // the signal; nil when none was given
 	Scans        []ScanRef
 	Letters      []Letter
@@ -94,6 +94,7 @@ type ScanRef struct {
 	Site     string    `json:"site"`
 	Scan     string    `json:"scan"`
 	Verdict  string    `json:"verdict"`
+	Therapy  string    `json:"therapy,omitempty"` // the therapy the scan's qualification is about
 	Finished time.Time `json:"finished"`
 	// FollowUp is set for the scans made by a follow-up.
 	FollowUp bool `json:"follow_up,omitempty"`
@@ -101,10 +102,11 @@ type ScanRef struct {
 
 // Letter is a letter of intent.
 type Letter struct {
-	Date     string   `json:"date"` // YYYY-MM-DD
-	Scope    string   `json:"scope"`
-	Deadline string   `json:"deadline"` // for observations, YYYY-MM-DD
-	Scans    []string `json:"scans"`    // the scans the letter relies on
+	Date      string   `json:"date"` // YYYY-MM-DD
+	Scope     string   `json:"scope"`
+	Deadline  string   `json:"deadline"`            // for observations, YYYY-MM-DD
+	Signatory string   `json:"signatory,omitempty"` // "Name, title"; "" when not recorded
+	Scans     []string `json:"scans"`               // the scans the letter relies on
 }
 
 // Observation is the company's written or oral observations.

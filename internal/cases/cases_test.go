@@ -55,8 +55,9 @@ func TestProcedure(t *testing.T) {
 	}
 	must(t)(c.Observe(stamp(13), Observation{Date: "2024-11-12", Kind: Written, Summary: "nous informons seulement"}))
 	must(t)(c.Observe(stamp(19), Observation{Date: "2024-11-20", Kind: Oral, Summary: "audition"}))
-	if !c.Observations[1].Late || c.Observations[0].Late {
-		t.Errorf("late = %v, %v; want only the observation after the deadline late", c.Observations[0].Late, c.Observations[1].Late)
+	must(t)(c.Observe(stamp(19), Observation{Date: "2024-11-20", Kind: Written, Summary: "nous complétons"}))
+	if late := []bool{c.Observations[0].Late, c.Observations[1].Late, c.Observations[2].Late}; late[0] || late[1] || !late[2] {
+		t.Errorf("late = %v; want only the written observations after the deadline late (a hearing is set by the agency)", late)
 	}
 	if d := c.Deadlines(time.Date(2024, 11, 20, 0, 0, 0, 0, time.UTC)); len(d) != 1 || !d[0].Overdue || d[0].Date != "2024-11-19" {
 		t.Errorf("deadlines on 20 November = %+v, want the observations deadline overdue", d)
@@ -80,10 +81,10 @@ func TestProcedure(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if again.State != Closed || again.Decision.Signatory != "Jeanne Martin, directrice générale" || len(again.Observations) != 2 || again.Company.Addresses[1].Country != "CH" {
+	if again.State != Closed || again.Decision.Signatory != "Jeanne Martin, directrice générale" || len(again.Observations) != 3 || again.Company.Addresses[1].Country != "CH" {
 		t.Errorf("replayed case = %+v", again)
 	}
-	wantKinds := []string{KindOpened, KindScan, KindLetter, KindObservation, KindObservation, KindDecision, KindPublication, KindFollowUp, KindClosed}
+	wantKinds := []string{KindOpened, KindScan, KindLetter, KindObservation, KindObservation, KindObservation, KindDecision, KindPublication, KindFollowUp, KindClosed}
 	for i, e := range again.Events {
 		if e.Kind != wantKinds[i] || e.Actor != "inspectrice.dupont" {
 			t.Errorf("event %d = %s by %s, want %s", i+1, e.Kind, e.Actor, wantKinds[i])

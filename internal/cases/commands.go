@@ -117,8 +117,8 @@ func (c *Case) Letter(s Stamp, l Letter) (Event, error) {
 }
 
 // Observe records the company's observations, written or oral, in answer
-// to a letter of intent. Observations after the deadline are recorded and
-// marked late.
+// to a letter of intent. Written observations after the deadline are
+// recorded and marked late.
 func (c *Case) Observe(s Stamp, o Observation) (Event, error) {
 	if err := c.open(); err != nil {
 		return Event{}, err
@@ -145,7 +145,9 @@ func (c *Case) Observe(s Stamp, o Observation) (Event, error) {
 	if o.Date < last.Date {
 		return Event{}, refused("observations of %s come before the letter of %s they answer", o.Date, last.Date)
 	}
-	o.Late = o.Date > last.Deadline
+	// Written observations after the deadline are late; a hearing is
+	// held on the date the agency sets, which may follow the deadline.
+	o.Late = o.Kind == Written && o.Date > last.Deadline
 	return c.record(s, KindObservation, Observations, o)
 }
 

@@ -166,6 +166,9 @@ func (c *Case) apply(e *Event) error {
 		var d ScanRef
 		if err = json.Unmarshal(e.Data, &d); err == nil {
 			c.Scans = append(c.Scans, d)
+			if c.Therapy == "" {
+				c.Therapy = d.Therapy
+			}
 		}
 	case KindLetter:
 		var d Letter

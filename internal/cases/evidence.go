@@ -20,6 +20,7 @@ type Evidence struct {
 	Archive       string                `json:"archive"`
 	Ledger        string                `json:"ledger,omitempty"` // the archive's ledger head when the scan ended
 	Qualification qualify.Qualification `json:"qualification"`
+	Audience      claims.Audience       `json:"audience"`
 	Therapies     []claims.Therapy      `json:"therapies"`
 	Claims        []Claim               `json:"claims"` // in the scan's order: grounds cite them by index
 	Pages         []Page                `json:"pages"`
@@ -42,6 +43,7 @@ type Claim struct {
 type Page struct {
 	URL    string `json:"url"`
 	Status int    `json:"status"`
+	Lang   string `json:"lang,omitempty"`
 	Title  string `json:"title,omitempty"`
 	Record string `json:"record"`
 }
@@ -59,9 +61,9 @@ func Unreachable(site, scan string, at time.Time, reason string) Evidence {
 		Failures: []PageFailure{{URL: site, Reason: reason}}}
 }
 
-// claimKey identifies a claim across scans: its category and its words,
+// ClaimKey identifies a claim across scans: its category and its words,
 // spacing and surrounding quotation marks aside.
-func claimKey(c Claim) string {
+func ClaimKey(c Claim) string {
 	return c.Category + "\x00" + strings.Join(strings.Fields(strings.Trim(c.Quote, " «»“”\"")), " ")
 }
 

@@ -34,7 +34,7 @@ func Compare(relied, latest Evidence) Comparison {
 	byKey := map[string][]Claim{}
 	for _, c := range latest.Claims {
 		if c.Stance == claims.Promotional {
-			byKey[claimKey(c)] = append(byKey[claimKey(c)], c)
+			byKey[ClaimKey(c)] = append(byKey[ClaimKey(c)], c)
 		}
 	}
 	had := map[string]bool{}
@@ -43,7 +43,7 @@ func Compare(relied, latest Evidence) Comparison {
 		if c.Stance != claims.Promotional {
 			continue
 		}
-		k := claimKey(c)
+		k := ClaimKey(c)
 		had[k] = true
 		if now, ok := pick(byKey[k], c.URL); ok {
 			cmp.Remaining = append(cmp.Remaining, now)
@@ -61,7 +61,7 @@ func Compare(relied, latest Evidence) Comparison {
 		}
 	}
 	for _, c := range latest.Claims {
-		if c.Stance == claims.Promotional && !had[claimKey(c)] {
+		if c.Stance == claims.Promotional && !had[ClaimKey(c)] {
 			cmp.New = append(cmp.New, c)
 		}
 	}

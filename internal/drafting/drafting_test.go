@@ -359,8 +359,9 @@ func TestRealQualification(t *testing.T) {
 	for _, c := range ev.Claims {
 		qc = append(qc, qualify.Claim{Category: c.Category, Stance: c.Stance, Quote: c.Quote, Match: c.Quote, URL: c.URL, PageLang: "fr", PagePromotional: true})
 	}
+	ev.Audience = claims.Audience{FrenchPublic: true, Signals: []string{claims.SignalHTMLLang, claims.SignalHreflang, claims.SignalPrice}}
 	ev.Qualification = qualify.Qualify(qualify.Input{
-		Audience:  claims.Audience{FrenchPublic: true, Signals: []string{claims.SignalHTMLLang, claims.SignalHreflang, claims.SignalPrice}},
+		Audience:  ev.Audience,
 		Therapies: []qualify.Therapy{{Therapy: ev.Therapies[0], Pages: 5, PromotionalPages: 5}},
 		Claims:    qc, At: scan2At, Registry: qualify.Snapshot{Date: "2024-11-25", Digest: "sha256:x"},
 	})
@@ -398,7 +399,11 @@ func TestTwoSites(t *testing.T) {
 		ev.Claims[i].URL = strings.Replace(ev.Claims[i].URL, site, other, 1)
 		ev.Claims[i].Quote = "Autre site : " + ev.Claims[i].Quote
 	}
-	ev.Pages = nil
+	ev.Pages = slices.Clone(ev.Pages)
+	for i := range ev.Pages {
+		ev.Pages[i].URL = strings.Replace(ev.Pages[i].URL, site, other, 1)
+		ev.Pages[i].Title = ""
+	}
 	down := cases.Unreachable("https://down.example/", "", scan2At, "timeout")
 	in.Evidence = append(in.Evidence, ev, down)
 	for format, doc := range both(t, tp, Decision, in) {

@@ -23,14 +23,14 @@ var (
 )
 
 var fixturePages = []cases.Page{
-	{URL: site + "fr/", Status: 200, Title: "Accueil", Record: "urn:uuid:p0"},
-	{URL: site + "fr/traitements", Status: 200, Title: "Nos traitements", Record: "urn:uuid:p1"},
-	{URL: site + "fr/resultats", Status: 200, Title: "Nos résultats", Record: "urn:uuid:p2"},
-	{URL: site + "fr/procede", Status: 200, Title: "Notre procédé", Record: "urn:uuid:p3"},
-	{URL: site + "fr/temoignages", Status: 200, Title: "Témoignages", Record: "urn:uuid:p4"},
-	{URL: site + "fr/patients-francais", Status: 200, Title: "Patients venant de France", Record: "urn:uuid:p5"},
-	{URL: site + "fr/tarifs", Status: 200, Record: "urn:uuid:p6"}, // no title: quoted by its address
-	{URL: site + "en/treatments", Status: 200, Title: "Our treatments", Record: "urn:uuid:p7"},
+	{URL: site + "fr/", Status: 200, Lang: "fr", Title: "Accueil", Record: "urn:uuid:p0"},
+	{URL: site + "fr/traitements", Status: 200, Lang: "fr", Title: "Nos traitements", Record: "urn:uuid:p1"},
+	{URL: site + "fr/resultats", Status: 200, Lang: "fr", Title: "Nos résultats", Record: "urn:uuid:p2"},
+	{URL: site + "fr/procede", Status: 200, Lang: "fr", Title: "Notre procédé", Record: "urn:uuid:p3"},
+	{URL: site + "fr/temoignages", Status: 200, Lang: "fr", Title: "Témoignages", Record: "urn:uuid:p4"},
+	{URL: site + "fr/patients-francais", Status: 200, Lang: "fr", Title: "Patients venant de France", Record: "urn:uuid:p5"},
+	{URL: site + "fr/tarifs", Status: 200, Lang: "fr", Record: "urn:uuid:p6"}, // no title: quoted by its address
+	{URL: site + "en/treatments", Status: 200, Lang: "en", Title: "Our treatments", Record: "urn:uuid:p7"},
 }
 
 // fixtureClaims are the claims of the first scan, at their indexes.
@@ -109,6 +109,7 @@ func evidence(scan string, at time.Time, cs []cases.Claim) cases.Evidence {
 		Scan: scan, Site: site, Started: at, Finished: at.Add(9 * time.Minute),
 		Archive: "/data/archives/" + scan, Ledger: "sha256:1edge",
 		Qualification: qualification(cs, at),
+		Audience:      claims.Audience{FrenchPublic: true, Signals: []string{"html-lang-fr", "hreflang-fr", "path-fr", "price-eur"}},
 		Therapies:     []claims.Therapy{{ID: "dendritic-cell-therapy", Name: "thérapie cellulaire dendritique", Class: "somatic_cell_therapy"}},
 		Claims:        cs,
 		Pages:         fixturePages,
@@ -161,7 +162,7 @@ func newFixture(t testing.TB, scope string) fixture {
 		t.Fatal(err)
 	}
 	must(c.AttachScan(stamp("2024-10-28"), cases.ScanRef{Site: site, Scan: "scan-1", Verdict: qualify.IllegalPromotion, Finished: f.ev1.Finished}))
-	must(c.Letter(stamp("2024-11-04"), cases.Letter{Date: "2024-11-04", Scope: scope, Deadline: "2024-11-19"}))
+	must(c.Letter(stamp("2024-11-04"), cases.Letter{Date: "2024-11-04", Scope: scope, Deadline: "2024-11-19", Signatory: "Paul Exemple, directeur de l'inspection"}))
 	must(c.Observe(stamp("2024-11-12"), cases.Observation{Date: "2024-11-12", Kind: cases.Written,
 		Summary: "son site a une vocation purement informative et s'adresse aux patients suisses francophones",
 		Answer:  "la version française du site, qui présente le produit comme un traitement du cancer et invite à prendre rendez-vous, s'adresse au public français"}))

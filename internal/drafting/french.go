@@ -2,7 +2,6 @@ package drafting
 
 import (
 	"fmt"
-	"net/url"
 	"slices"
 	"strconv"
 	"strings"
@@ -108,53 +107,11 @@ var signals = map[string]string{
 	"patients-fr":   "la mention de patients français",
 }
 
-// groundSignals reads the audience signals a french_audience ground names:
-// qualify writes them at the end of its sentence, "(signaux relevés : a,
-// b)". Evidence keeps no audience of its own.
-func groundSignals(text string) []string {
-	_, rest, ok := strings.Cut(text, "signaux relevés")
-	if !ok {
-		return nil
-	}
-	rest = strings.TrimLeft(rest, " \u00a0:")
-	if i := strings.LastIndex(rest, ")"); i >= 0 {
-		rest = rest[:i]
-	}
-	var out []string
-	for _, s := range strings.Split(rest, ",") {
-		if s = strings.TrimSpace(s); s != "" && s != "aucun" {
-			out = append(out, s)
-		}
-	}
-	return out
-}
-
 func signalFR(s string) string {
 	if n, ok := signals[s]; ok {
 		return n
 	}
 	return s
-}
-
-// frenchURL says whether a page's address marks it as French: a path
-// segment "fr" or "fr-XX", a lang=fr parameter, a .fr domain or a fr.
-// subdomain. Evidence keeps no page language; this is the best it tells.
-func frenchURL(raw string) bool {
-	u, err := url.Parse(raw)
-	if err != nil {
-		return false
-	}
-	host := strings.ToLower(u.Hostname())
-	if strings.HasSuffix(host, ".fr") || strings.HasPrefix(host, "fr.") {
-		return true
-	}
-	for _, seg := range strings.Split(strings.ToLower(u.Path), "/") {
-		if seg == "fr" || strings.HasPrefix(seg, "fr-") || strings.HasPrefix(seg, "fr_") {
-			return true
-		}
-	}
-	lang := strings.ToLower(u.Query().Get("lang"))
-	return lang == "fr" || strings.HasPrefix(lang, "fr-") || strings.HasPrefix(lang, "fr_")
 }
 
 // article is an article of the code de la santé publique, "L.5122-3".

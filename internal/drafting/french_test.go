@@ -91,9 +91,6 @@ func TestFrenchHelpers(t *testing.T) {
 	if got := que("son site"); got != "que son site" {
 		t.Errorf("que: %q", got)
 	}
-	if !frenchURL("https://k.example/fr-ch/x") || !frenchURL("https://k.example/?lang=fr") || frenchURL("https://k.example/en/france") {
-		t.Error("frenchURL")
-	}
 }
 
 func TestQuotesChosen(t *testing.T) {

@@ -117,7 +117,7 @@ func (b *builder) grounds(n int) ([]groundView, error) {
 			}
 			switch g.ID {
 			case qualify.FrenchAudience:
-				for _, s := range groundSignals(g.Text) {
+				for _, s := range ev.Audience.Signals {
 					if !slices.Contains(a.sigs, s) {
 						a.sigs = append(a.sigs, s)
 					}
@@ -185,7 +185,7 @@ func choose(cands []candidate, n int) []candidate {
 	for _, fr := range []bool{true, false} {
 		for _, c := range cands {
 			k := strings.Join(strings.Fields(trimQuote(c.claim.Quote)), " ")
-			if frenchURL(c.claim.URL) != fr || seen[k] || k == "" {
+			if frenchPage(c.ev, c.claim.URL) != fr || seen[k] || k == "" {
 				continue
 			}
 			seen[k] = true
@@ -220,7 +220,7 @@ func (b *builder) render(chosen []candidate) []quoteView {
 // remains says whether a claim is among the claims Input.Since found
 // still on its site.
 func (b *builder) remains(c candidate) bool {
-	return b.remaining[c.ev.Site+"\x00"+claimKey(c.claim)]
+	return b.remaining[c.ev.Site+"\x00"+cases.ClaimKey(c.claim)]
 }
 
 // remainingQuotes quotes the claims Input.Since found still on the sites.
@@ -245,15 +245,15 @@ func (b *builder) evidence(site string) *cases.Evidence {
 	return &cases.Evidence{Site: site}
 }
 
-// frenchPages returns up to n pages of ev, served, that the address marks
-// as French and that have a title.
+// frenchPages returns up to n pages of ev, served, in French, that have a
+// title.
 func (b *builder) frenchPages(ev *cases.Evidence, n int) []pageView {
 	var out []pageView
 	for _, p := range ev.Pages {
 		if len(out) >= n {
 			break
 		}
-		if p.Status >= 200 && p.Status < 300 && strings.TrimSpace(p.Title) != "" && frenchURL(p.URL) {
+		if p.Status >= 200 && p.Status < 300 && strings.TrimSpace(p.Title) != "" && p.Lang == "fr" {
 			out = append(out, pageView{Title: b.esc.text(strings.TrimSpace(p.Title)), URL: b.esc.url(p.URL)})
 		}
 	}
@@ -290,10 +290,14 @@ func substantial(d *qualify.Derivation) string {
 	return joinFR(names)
 }
 
-// claimKey identifies a claim across scans as cases.Compare does: its
-// category and its words, spacing and surrounding quotation marks aside.
-func claimKey(c cases.Claim) string {
-	return c.Category + "\x00" + strings.Join(strings.Fields(strings.Trim(c.Quote, " «»“”\"")), " ")
+// frenchPage says whether the page at url of ev is in French.
+func frenchPage(ev *cases.Evidence, url string) bool {
+	for _, p := range ev.Pages {
+		if p.URL == url {
+			return p.Lang == "fr"
+		}
+	}
+	return false
 }
 
 // trimQuote strips the quotation marks and spaces at the ends of a quote:

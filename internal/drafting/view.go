@@ -31,7 +31,8 @@ type view struct {
 	Point6        []point6View
 	GroundsAfter  []groundView
 	Breaches      string // the articles of the code the site breaches
-	// The signatory of the decision; "" for a draft.
+	// The signatory of the decision or letter; "" for a draft or a letter
+	// that records none.
 	Signatory      string
 	SignatoryTitle string
 	// For the notice.
@@ -126,7 +127,7 @@ func newView(doc, format string, in Input) (*view, error) {
 	b := &builder{in: in, esc: esc{md: format == Markdown}, remaining: map[string]bool{}}
 	for _, cmp := range in.Since {
 		for _, cl := range cmp.Remaining {
-			b.remaining[cmp.Site+"\x00"+claimKey(cl)] = true
+			b.remaining[cmp.Site+"\x00"+cases.ClaimKey(cl)] = true
 		}
 	}
 	b.therapy = b.esc.text(therapyName(in))
@@ -199,6 +200,7 @@ func (b *builder) letter(v *view) error {
 			return fmt.Errorf("drafting: case %s: letter: %w", c.ID, err)
 		}
 		v.Letter, v.Date, v.Activities = lv, lv.Date, lv.Activities
+		v.Signatory, v.SignatoryTitle = b.signatory(l.Signatory)
 		return nil
 	}
 	if b.in.Date.IsZero() {
@@ -209,6 +211,12 @@ func (b *builder) letter(v *view) error {
 	v.Date = frenchDate(b.in.Date)
 	v.Letter = letterView{Date: v.Date, Deadline: frenchDate(b.in.Date.AddDate(0, 0, cases.DefaultObservationDays)), Activities: v.Activities}
 	return nil
+}
+
+// signatory splits "Name, title" at its first comma.
+func (b *builder) signatory(s string) (name, title string) {
+	n, t, _ := strings.Cut(s, ",")
+	return b.esc.text(strings.TrimSpace(n)), b.esc.text(strings.TrimSpace(t))
 }
 
 func letterOf(l cases.Letter) (letterView, error) {
@@ -237,8 +245,7 @@ func (b *builder) decision(doc string, v *view) error {
 		}
 		v.Date, day = date, d.Date
 		v.Activities = d.Scope == cases.ScopeActivities
-		name, title, _ := strings.Cut(d.Signatory, ",")
-		v.Signatory, v.SignatoryTitle = b.esc.text(strings.TrimSpace(name)), b.esc.text(strings.TrimSpace(title))
+		v.Signatory, v.SignatoryTitle = b.signatory(d.Signatory)
 	case doc == Decision && len(c.Letters) == 0:
 		return fmt.Errorf("drafting: case %s has no letter of intent: a decision comes after one (only an urgent decision may do without, and the case records it when it is taken): %w", c.ID, ErrIncomplete)
 	case b.in.Date.IsZero():
