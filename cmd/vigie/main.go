@@ -67,7 +67,7 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 	root.SetOut(stdout)
 	root.SetErr(stderr)
 	root.SetFlagErrorFunc(func(_ *cobra.Command, err error) error { return usageErr("%v", err) })
-	root.AddCommand(analyzeCmd(e), classifyCmd(e), evalCmd(e), scanCmd(e), demoCmd(e), verifyCmd(e), exportCmd(e), ingestCmd(e), registryCmd(e))
+	root.AddCommand(analyzeCmd(e), classifyCmd(e), evalCmd(e), scanCmd(e), demoCmd(e), verifyCmd(e), exportCmd(e), ingestCmd(e), registryCmd(e), caseCmd(e))
 	err := root.ExecuteContext(ctx)
 	if err == nil {
 		return 0

@@ -1,0 +1,174 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"time"
+
+	"github.com/spf13/cobra"
+
+	"vigie/internal/cases"
+	"vigie/internal/drafting"
+	"vigie/internal/render"
+	"vigie/internal/store"
+)
+
+func caseDraftCmd(e *env) *cobra.Command {
+	var f caseFlags
+	var out, templates, place string
+	var timeout time.Duration
+	c := &cobra.Command{
+		Use:   "draft ID letter|decision|notice --format md|html|pdf --out FILE",
+		Short: "Draft the letter of intent, the decision or the public notice, in French, from the case and its evidence",
+		Long: `Drafts a document of the case from its templates (embedded; --templates DIR
+replaces any of them by a file of the same name: letter.md.tmpl, decision.html.tmpl…).
+The grounds quote the claims of the archived pages the document relies on: the
+letter's scans for the letter, the decision's (or, before the decision, the latest)
+for the decision and the notice. PDF is the HTML printed by headless Chromium.`,
+		Args: cobra.ExactArgs(2),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			if err := checkFormat(f.format, drafting.Markdown, drafting.HTML, "pdf"); err != nil {
+				return err
+			}
+			doc := args[1]
+			if doc != drafting.Letter && doc != drafting.Decision && doc != drafting.Notice {
+				return usageErr("document %q: want letter, decision or notice", doc)
+			}
+			if out == "" {
+				return usageErr("case draft needs --out FILE")
+			}
+			ctx := cmd.Context()
+			st, _, err := openStore(ctx, f.data)
+			if err != nil {
+				return err
+			}
+			defer st.Close()
+			c, err := loadCase(ctx, st, args[0])
+			if err != nil {
+				return err
+			}
+			tpl, err := drafting.LoadTemplates(templates)
+			if err != nil {
+				return inputErr(err)
+			}
+			var pdf pdfPrinter
+			if f.format == "pdf" {
+				if pdf, err = newPDFPrinter(ctx, timeout); err != nil {
+					return err
+				}
+				defer pdf.Close()
+			}
+			b, err := draftDocument(ctx, st, tpl, pdf, c, doc, f.format, place)
+			if err != nil {
+				return err
+			}
+			if err := writeSynced(out, b); err != nil {
+				return inputErr(fmt.Errorf("--out: %w", err))
+			}
+			return nil
+		},
+	}
+	c.Flags().StringVar(&f.format, "format", "md", "md, html or pdf")
+	c.Flags().StringVar(&f.data, "data", "", "directory of the database and archives (default $VIGIE_DATA, else $XDG_DATA_HOME/vigie, else ~/.local/share/vigie)")
+	c.Flags().StringVar(&out, "out", "", "the file to write")
+	c.Flags().StringVar(&templates, "templates", "", "directory of templates that replace the embedded ones")
+	c.Flags().StringVar(&place, "place", "", `where the document is signed (default "Saint-Denis")`)
+	c.Flags().DurationVar(&timeout, "timeout", 60*time.Second, "time allowed for printing a PDF")
+	return c
+}
+
+// draftDocument drafts one document of a case in one format.
+func draftDocument(ctx context.Context, st *store.Store, tpl *drafting.Templates, pdf pdfPrinter, c *cases.Case, doc, format, place string) ([]byte, error) {
+	in, err := draftInput(ctx, st, c, doc)
+	if err != nil {
+		return nil, err
+	}
+	in.Place = place
+	if format != "pdf" {
+		b, err := tpl.Draft(doc, format, in)
+		if errors.Is(err, drafting.ErrIncomplete) {
+			return nil, inputErr(err)
+		}
+		return b, err
+	}
+	html, err := tpl.Draft(doc, drafting.HTML, in)
+	if errors.Is(err, drafting.ErrIncomplete) {
+		return nil, inputErr(err)
+	}
+	if err != nil {
+		return nil, err
+	}
+	return pdf.PrintPDF(ctx, html)
+}
+
+// pdfPrinter prints HTML documents to PDF; render.Renderer is one.
+type pdfPrinter interface {
+	PrintPDF(ctx context.Context, html []byte) ([]byte, error)
+	Close() error
+}
+
+// newPDFPrinter starts headless Chromium for printing.
+func newPDFPrinter(ctx context.Context, timeout time.Duration) (pdfPrinter, error) {
+	rd, err := render.New(ctx, render.Options{Timeout: timeout})
+	if err != nil {
+		return nil, fmt.Errorf("pdf needs headless Chromium (Debian package chromium): %w", err)
+	}
+	return rd, nil
+}
+
+// draftInput gathers what a document relies on: for a letter, the scans
+// of the latest letter; for a decision or notice, the decision's scans (or,
+// before the decision, the latest scan of each site), compared with the
+// letter's when they are later, so that the grounds say which claims
+// remain to this day.
+func draftInput(ctx context.Context, st *store.Store, c *cases.Case, doc string) (drafting.Input, error) {
+	in := drafting.Input{Case: c, Date: time.Now().UTC()}
+	var ids, letterScans []string
+	if n := len(c.Letters); n > 0 {
+		letterScans = c.Letters[n-1].Scans
+	}
+	switch {
+	case doc == drafting.Letter && letterScans != nil:
+		ids = letterScans
+		in.Date = mustDate(c.Letters[len(c.Letters)-1].Date, in.Date)
+	case doc != drafting.Letter && c.Decision != nil:
+		ids = c.Decision.Scans
+		in.Date = mustDate(c.Decision.Date, in.Date)
+	default:
+		ids = c.LatestScans()
+	}
+	if len(ids) == 0 {
+		return in, inputErr(fmt.Errorf("case %s has no scan to draft from: scan its sites first", c.ID))
+	}
+	before := map[string]cases.Evidence{}
+	if doc != drafting.Letter {
+		for _, id := range letterScans {
+			ev, err := evidenceOf(ctx, st, id)
+			if err != nil {
+				return in, err
+			}
+			before[ev.Site] = ev
+		}
+	}
+	for _, id := range ids {
+		ev, err := evidenceOf(ctx, st, id)
+		if err != nil {
+			return in, err
+		}
+		in.Evidence = append(in.Evidence, ev)
+		if b, ok := before[ev.Site]; ok && b.Scan != ev.Scan {
+			in.Since = append(in.Since, cases.Compare(b, ev))
+		}
+	}
+	return in, nil
+}
+
+// mustDate parses a date recorded by the cases package, which checked it.
+func mustDate(s string, fallback time.Time) time.Time {
+	t, err := cases.ParseDate(s)
+	if err != nil {
+		return fallback
+	}
+	return t
+}
