@@ -131,41 +131,7 @@ func TestCaseProcedureFromTheCommandLine(t *testing.T) {
 	t.Run("documents", func(t *testing.T) { checkDocuments(t, data, id) })
 
 	// Remove some claims from the site: exactly those are reported removed.
-	st, err := store.Open(context.Background(), filepath.Join(data, "vigie.db"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	rep, err := latestReport(context.Background(), st, site)
-	st.Close()
-	if err != nil {
-		t.Fatal(err)
-	}
-	// http.FileServer serves fr/index.html as /fr/.
-	index := filepath.Join(root, "fr", "index.html")
-	page, _ := os.ReadFile(index)
-	count := map[string]int{}
-	promotional := 0
-	for _, c := range rep.Claims {
-		if c.Stance == "promotional" {
-			count[c.Category+"\x00"+c.Quote]++
-			promotional++
-		}
-	}
-	victims := map[string]bool{}
-	html := string(page)
-	for _, c := range rep.Claims {
-		if c.Stance == "promotional" && (c.URL == srv.URL+"/fr/" || c.URL == srv.URL+"/fr/index.html") && count[c.Category+"\x00"+c.Quote] == 1 &&
-			strings.Count(html, c.Quote) == 1 && len(victims) < 3 {
-			victims[c.Quote] = true
-			html = strings.Replace(html, c.Quote, "Horaires d'ouverture du secrétariat.", 1)
-		}
-	}
-	if len(victims) < 2 {
-		t.Fatalf("found %d claims to remove from fr/index.html, want at least 2", len(victims))
-	}
-	if err := os.WriteFile(index, []byte(html), 0o644); err != nil {
-		t.Fatal(err)
-	}
+	victims, promotional := removeClaims(t, data, root, srv.URL, site)
 	var fu followUpJSON
 	if err := json.Unmarshal([]byte(ok(t, with("case", "followup", id, "--format", "json", "--allow-private", "--date", "2024-12-09")...)), &fu); err != nil {
 		t.Fatal(err)
@@ -209,6 +175,101 @@ func TestCaseProcedureFromTheCommandLine(t *testing.T) {
 
 	t.Run("export", func(t *testing.T) { checkCaseExport(t, data, id) })
 	t.Run("verify", func(t *testing.T) { checkCaseVerify(t, data, id) })
+}
+
+// removeClaims edits the French home page of the site served from root:
+// up to three of the promotional claims the latest scan found there (each
+// found once on the site, verbatim in the HTML) are replaced by a neutral
+// sentence. It returns their quotes and the number of promotional claims
+// the scan had.
+func removeClaims(t *testing.T, data, root, base, site string) (victims map[string]bool, promotional int) {
+	t.Helper()
+	st, err := store.Open(context.Background(), filepath.Join(data, "vigie.db"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	rep, err := latestReport(context.Background(), st, site)
+	st.Close()
+	if err != nil {
+		t.Fatal(err)
+	}
+	// http.FileServer serves fr/index.html as /fr/.
+	index := filepath.Join(root, "fr", "index.html")
+	page, _ := os.ReadFile(index)
+	count := map[string]int{}
+	for _, c := range rep.Claims {
+		if c.Stance == "promotional" {
+			count[c.Category+"\x00"+c.Quote]++
+			promotional++
+		}
+	}
+	victims = map[string]bool{}
+	html := string(page)
+	for _, c := range rep.Claims {
+		if c.Stance == "promotional" && (c.URL == base+"/fr/" || c.URL == base+"/fr/index.html") && count[c.Category+"\x00"+c.Quote] == 1 &&
+			strings.Count(html, c.Quote) == 1 && len(victims) < 3 {
+			victims[c.Quote] = true
+			html = strings.Replace(html, c.Quote, "Horaires d'ouverture du secrétariat.", 1)
+		}
+	}
+	if len(victims) < 2 {
+		t.Fatalf("found %d claims to remove from fr/index.html, want at least 2", len(victims))
+	}
+	if err := os.WriteFile(index, []byte(html), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	return victims, promotional
+}
+
+// A decision taken after the company said it removed the claims relies on
+// a new scan: its grounds quote that scan, and say the claims found in the
+// letter's scan still there "demeurent, à ce jour".
+func TestCaseDecisionAfterAFollowUpQuotesTheLatestScan(t *testing.T) {
+	root := copyTree(t, "../../internal/demo/sites/clinic")
+	srv := httptest.NewServer(http.FileServer(http.Dir(root)))
+	defer srv.Close()
+	data := t.TempDir()
+	site := srv.URL + "/"
+	d := []string{"--data", data}
+	with := func(args ...string) []string { return append(args, d...) }
+	id := strings.TrimSpace(ok(t, with("case", "open", "--allow-private", "--site", site, "--company", "Klinik Sonnenberg GmbH",
+		"--address", "Bergstraße 4, 87561 Oberstdorf", "--country", "DE")...))
+	if !strings.HasPrefix(id, "VIG-") || strings.Contains(id, "\n") {
+		t.Fatalf("case open printed %q, want the case id alone", id)
+	}
+	ok(t, with("case", "letter", id, "--date", "2024-11-04", "--deadline", "2024-11-19", "--signatory", "Paul Durand, directeur de l'inspection")...)
+	ok(t, with("case", "observe", id, "--date", "2024-11-12", "--kind", "written", "--summary", "la société indique avoir retiré les allégations de son site")...)
+	victims, _ := removeClaims(t, data, root, srv.URL, site)
+	var fu followUpJSON
+	if err := json.Unmarshal([]byte(ok(t, with("case", "followup", id, "--format", "json", "--allow-private", "--date", "2024-11-22")...)), &fu); err != nil {
+		t.Fatal(err)
+	}
+	if len(fu.Removed) != len(victims) || len(fu.Remaining) == 0 {
+		t.Fatalf("follow-up before the decision: removed %d (want %d), remaining %d", len(fu.Removed), len(victims), len(fu.Remaining))
+	}
+	var shown caseJSON
+	json.Unmarshal([]byte(ok(t, with("case", "show", id, "--format", "json")...)), &shown)
+	if shown.State != "observations" {
+		t.Errorf("a follow-up before the decision moved the case to %s, want it still awaiting the decision (observations)", shown.State)
+	}
+	ok(t, with("case", "decide", id, "--date", "2024-11-27", "--signatory", "Jeanne Martin, directrice générale")...)
+	out := filepath.Join(t.TempDir(), "decision.md")
+	ok(t, with("case", "draft", id, "decision", "--format", "md", "--out", out)...)
+	b, _ := os.ReadFile(out)
+	doc := string(b)
+	if !strings.Contains(doc, "demeurent, à ce jour") {
+		t.Error("the decision does not say which claims remain on the site to this day")
+	}
+	for q := range victims {
+		if strings.Contains(doc, q) {
+			t.Errorf("the decision quotes %q, which the latest scan no longer found", q)
+		}
+	}
+	letter := filepath.Join(t.TempDir(), "letter.md")
+	ok(t, with("case", "draft", id, "letter", "--format", "md", "--out", letter)...)
+	if b, _ := os.ReadFile(letter); !strings.Contains(string(b), "Paul Durand") {
+		t.Error("the letter does not carry the signatory it was recorded with")
+	}
 }
 
 func checkDocuments(t *testing.T, data, id string) {
@@ -342,5 +403,39 @@ func checkCaseVerify(t *testing.T, data, id string) {
 	}
 	if code, _, stderr := vigie(t, "", "case", "show", id, "--data", data); code != 1 || !strings.Contains(stderr, "altered") {
 		t.Errorf("show after an edit: exit %d, %q; want refused as altered", code, stderr)
+	}
+}
+
+func TestCaseCommandErrors(t *testing.T) {
+	data := t.TempDir()
+	tests := []struct {
+		name string
+		args []string
+		code int
+		want string
+	}{
+		{"no subcommand", []string{"case"}, 2, "needs a subcommand"},
+		{"unknown case", []string{"case", "show", "VIG-2024-0042"}, 2, "no case VIG-2024-0042"},
+		{"open without address", []string{"case", "open", "--site", "https://k.example/", "--company", "K"}, 2, "--address"},
+		{"open with a bad URL", []string{"case", "open", "--site", "k.example", "--company", "K", "--address", "a"}, 2, "is not a URL"},
+		{"countries and addresses", []string{"case", "open", "--site", "https://k.example/", "--company", "K", "--address", "a", "--address", "b", "--country", "DE", "--country", "CH", "--country", "FR"}, 2, "--country"},
+		{"observe without kind", []string{"case", "observe", "VIG-2024-0001", "--date", "2024-11-12", "--summary", "s"}, 2, "--kind"},
+		{"observe a missing attachment", []string{"case", "observe", "VIG-2024-0001", "--date", "2024-11-12", "--kind", "written", "--summary", "s", "--attach", "/nonexistent/letter.pdf"}, 2, "no such file"},
+		{"draft an unknown document", []string{"case", "draft", "VIG-2024-0001", "memo", "--out", "x"}, 2, `document "memo"`},
+		{"draft without out", []string{"case", "draft", "VIG-2024-0001", "decision"}, 2, "--out"},
+		{"draft in docx", []string{"case", "draft", "VIG-2024-0001", "decision", "--format", "docx", "--out", "x"}, 2, `--format "docx"`},
+		{"export without out", []string{"case", "export", "VIG-2024-0001"}, 2, "--out"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			args := tt.args
+			if len(args) > 1 {
+				args = append(args, "--data", data)
+			}
+			code, _, stderr := vigie(t, "", args...)
+			if code != tt.code || strings.Count(stderr, "\n") != 1 || !strings.Contains(stderr, tt.want) {
+				t.Errorf("exit %d, stderr %q; want exit %d and one line containing %q", code, stderr, tt.code, tt.want)
+			}
+		})
 	}
 }
