@@ -119,7 +119,11 @@ func printCaseText(w io.Writer, v *caseView) {
 		fmt.Fprintf(w, "source       %s %s\n", v.Source.Text, v.Source.Date)
 	}
 	for _, l := range v.Letters {
-		fmt.Fprintf(w, "letter       %s, %s, observations until %s (relies on %s)\n", l.Date, l.Scope, l.Deadline, strings.Join(l.Scans, ", "))
+		signed := ""
+		if l.Signatory != "" {
+			signed = ", signed " + l.Signatory
+		}
+		fmt.Fprintf(w, "letter       %s, %s, observations until %s%s (relies on %s)\n", l.Date, l.Scope, l.Deadline, signed, strings.Join(l.Scans, ", "))
 	}
 	for _, o := range v.Observations {
 		late := ""
