@@ -15,7 +15,9 @@ import (
 // quickly.
 func hostileConfig() Config {
 	return Config{
-		AllowPrivate: true, Rate: -1, Timeout: 700 * time.Millisecond, MaxDuration: 15 * time.Second,
+		// The timeout cuts the slow-drip response; it leaves loopback pages
+		// time to load on a loaded machine (CI runs packages side by side).
+		AllowPrivate: true, Rate: -1, Timeout: 2 * time.Second, MaxDuration: 15 * time.Second,
 		MaxBodyBytes: 256 << 10, MaxPages: 1000, MaxDepth: 4, MaxRedirects: 5, Concurrency: 4,
 	}
 }
@@ -25,9 +27,10 @@ func hostileConfig() Config {
 // holds a response for every page visited.
 func bounds(t *testing.T, cfg Config, m measure, dir string, pages map[string]*Page) map[string]*evidence.Record {
 	t.Helper()
-	// Generous: the slowest response takes one Timeout, several may run
-	// one after the other on a redirect chain; the rest is loopback work.
-	if limit := 3*cfg.Timeout + 5*time.Second; m.elapsed > limit {
+	// The bound the crawl promises: it stops at MaxDuration, with time to
+	// close the responses in flight and the archive. (How fast it crawls
+	// is for the benchmark, not for a test.)
+	if limit := cfg.MaxDuration + cfg.Timeout + 5*time.Second; m.elapsed > limit {
 		t.Errorf("crawl took %s, want under %s", m.elapsed, limit)
 	}
 	// Each request in flight holds its body a few times (raw, decoded,
@@ -72,9 +75,9 @@ func TestHostileServers(t *testing.T) {
 		},
 		{
 			name: "slow drip", path: "/drip", handler: crawltest.SlowDrip(20 * time.Millisecond),
-			cut:   []string{"timeout 700ms reached", "/drip"},
+			cut:   []string{"timeout 2s reached", "/drip"},
 			trunc: map[string]string{"/drip": "time"},
-			notes: map[string]string{"/drip": "body cut by the 700ms timeout"},
+			notes: map[string]string{"/drip": "body cut by the 2s timeout"},
 		},
 		{
 			name: "huge headers", path: "/headers", handler: crawltest.HugeHeaders(),
@@ -179,7 +182,7 @@ func TestHostileSite(t *testing.T) {
 	for _, want := range [][]string{
 		{"max-redirects 5 reached"},
 		{"size bound reached"},
-		{"timeout 700ms reached", "/drip"},
+		{"timeout 2s reached", "/drip"},
 		{"max-depth 4 reached"},
 		{"reached decompressing", "/bomb"},
 		{"robots.txt disallowed 2 URLs"},
