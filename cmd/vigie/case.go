@@ -129,7 +129,7 @@ func reportEvidence(r *scan.SiteReport) cases.Evidence {
 		ev.Ledger = r.Ledger.Head
 	}
 	for _, p := range r.Pages {
-		ev.Pages = append(ev.Pages, cases.Page{URL: p.URL, Status: p.Status, Lang: p.Lang, Title: p.Title, Record: p.Record})
+		ev.Pages = append(ev.Pages, cases.Page{URL: p.URL, Status: p.Status, Lang: p.Lang, Title: p.Title, Record: p.Record, Truncated: p.Truncated})
 	}
 	for _, fe := range r.Errors {
 		ev.Failures = append(ev.Failures, cases.PageFailure{URL: fe.URL, Reason: fe.Err})
@@ -142,5 +142,10 @@ func reportEvidence(r *scan.SiteReport) cases.Evidence {
 }
 
 func scanRef(r *scan.SiteReport) cases.ScanRef {
-	return cases.ScanRef{Site: r.URL, Scan: r.ID, Verdict: r.Qualification.Verdict, Therapy: r.Qualification.Therapy, Finished: r.Finished}
+	incomplete := len(r.Errors) > 0
+	for _, p := range r.Pages {
+		incomplete = incomplete || p.Truncated
+	}
+	return cases.ScanRef{Site: r.URL, Scan: r.ID, Verdict: r.Qualification.Verdict, Therapy: r.Qualification.Therapy,
+		Finished: r.Finished, Incomplete: incomplete}
 }

@@ -135,6 +135,12 @@ func draftInput(ctx context.Context, st *store.Store, c *cases.Case, doc string)
 	case doc != drafting.Letter && c.Decision != nil:
 		ids = c.Decision.Scans
 		in.Date = mustDate(c.Decision.Date, in.Date)
+	case doc != drafting.Letter:
+		// A draft decision relies on what the decision would rely on.
+		var err error
+		if ids, err = c.DecisionScans(); err != nil {
+			return in, caseError(err)
+		}
 	default:
 		ids = c.LatestScans()
 	}

@@ -84,8 +84,23 @@ sha256sum -c checks.`,
 			if err != nil {
 				return inputErr(err)
 			}
-			m, err := exportCase(ctx, st, tpl, c, f.data, out, place, timeout)
+			// The bundle is made beside --out and moved there once
+			// complete: a failure leaves no partial bundle behind.
+			parent, base := filepath.Split(filepath.Clean(out))
+			if parent == "" {
+				parent = "."
+			}
+			tmp, err := os.MkdirTemp(parent, base+".partial-")
 			if err != nil {
+				return inputErr(fmt.Errorf("--out: %w", err))
+			}
+			m, err := exportCase(ctx, st, tpl, c, f.data, tmp, place, timeout)
+			if err == nil {
+				os.Remove(out) // an empty directory, if any (emptyDir checked it)
+				err = os.Rename(tmp, out)
+			}
+			if err != nil {
+				os.RemoveAll(tmp)
 				return err
 			}
 			if f.format == "json" {

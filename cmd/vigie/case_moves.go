@@ -46,26 +46,34 @@ func caseObserveCmd(e *env) *cobra.Command {
 			if o.Date == "" || o.Kind == "" || strings.TrimSpace(o.Summary) == "" {
 				return usageErr(`case observe needs --date YYYY-MM-DD, --kind written|oral and --summary "…"`)
 			}
-			// Attachments are read before anything is recorded: a missing
-			// file records nothing.
+			// Attachments are read before anything is recorded (a missing
+			// file records nothing) and kept once the move is accepted.
 			files := make([][]byte, len(attach))
+			obs := o
 			for i, p := range attach {
 				b, err := os.ReadFile(p)
 				if err != nil {
 					return inputErr(fmt.Errorf("--attach: %w", err))
 				}
+				name := filepath.Base(p)
+				if name == "." || name == string(filepath.Separator) {
+					return usageErr("--attach %q: not a file", p)
+				}
 				files[i] = b
+				sum := sha256.Sum256(b)
+				obs.Attachments = append(obs.Attachments, cases.Attachment{Name: name, SHA256: hex.EncodeToString(sum[:]), Bytes: int64(len(b))})
 			}
 			return change(cmd.Context(), e, &f, args[0], func(c *cases.Case, s cases.Stamp) (cases.Event, error) {
-				obs := o
-				for i, p := range attach {
-					a, err := keepAttachment(f.data, c.ID, filepath.Base(p), files[i])
-					if err != nil {
+				ev, err := c.Observe(s, obs)
+				if err != nil {
+					return ev, err
+				}
+				for i, a := range obs.Attachments {
+					if err := keepAttachment(f.data, c.ID, a, files[i]); err != nil {
 						return cases.Event{}, err
 					}
-					obs.Attachments = append(obs.Attachments, a)
 				}
-				return c.Observe(s, obs)
+				return ev, nil
 			})
 		},
 	}
@@ -79,23 +87,22 @@ func caseObserveCmd(e *env) *cobra.Command {
 }
 
 // keepAttachment stores an attachment under DATA/cases/ID/attachments,
-// named by its digest so that a file is never overwritten by another.
-func keepAttachment(data, id, name string, b []byte) (cases.Attachment, error) {
+// named by its digest so that a file is never overwritten by another. It is
+// written before its event: a crash between the two leaves a file no event
+// names, never an event naming a missing file.
+func keepAttachment(data, id string, a cases.Attachment, b []byte) error {
 	dir, err := dataDir(data)
 	if err != nil {
-		return cases.Attachment{}, err
+		return err
 	}
-	sum := sha256.Sum256(b)
-	digest := hex.EncodeToString(sum[:])
 	folder := filepath.Join(dir, "cases", id, "attachments")
 	if err := os.MkdirAll(folder, 0o755); err != nil {
-		return cases.Attachment{}, fmt.Errorf("attachment %s: %w", name, err)
+		return fmt.Errorf("attachment %s: %w", a.Name, err)
 	}
-	path := filepath.Join(folder, digest+"-"+name)
-	if err := writeSynced(path, b); err != nil {
-		return cases.Attachment{}, fmt.Errorf("attachment %s: %w", name, err)
+	if err := writeSynced(filepath.Join(folder, a.SHA256+"-"+a.Name), b); err != nil {
+		return fmt.Errorf("attachment %s: %w", a.Name, err)
 	}
-	return cases.Attachment{Name: name, SHA256: digest, Bytes: int64(len(b))}, nil
+	return nil
 }
 
 // writeSynced writes a file and syncs it before returning.

@@ -207,12 +207,12 @@ never counted as removed).`,
 				} else {
 					before = cases.Evidence{Site: site}
 				}
-				after, err := followUpScan(ctx, sc, site, stamp.At)
+				after, ref, err := followUpScan(ctx, sc, site, stamp.At)
 				if err != nil {
 					return err
 				}
-				if after.Scan != "" {
-					refs = append(refs, cases.ScanRef{Site: site, Scan: after.Scan, Verdict: after.Qualification.Verdict, Therapy: after.Qualification.Therapy, Finished: after.Finished})
+				if ref != nil {
+					refs = append(refs, *ref)
 				}
 				cmp := cases.Compare(before, after)
 				res.Sites = append(res.Sites, cmp)
@@ -246,27 +246,28 @@ never counted as removed).`,
 
 // followUpScan scans site again; a site that cannot be reached gives
 // evidence of that, not an error, so that its claims are unreachable,
-// never removed.
-func followUpScan(ctx context.Context, sc *scan.Scanner, site string, at time.Time) (cases.Evidence, error) {
+// never removed; it has no scan to attach (nil).
+func followUpScan(ctx context.Context, sc *scan.Scanner, site string, at time.Time) (cases.Evidence, *cases.ScanRef, error) {
 	r, err := sc.Scan(ctx, site)
 	switch {
 	case errors.Is(err, crawl.ErrUnreachable) || errors.Is(err, scan.ErrNotHTML):
-		return cases.Unreachable(site, "", at, oneLine(err.Error())), nil
+		return cases.Unreachable(site, "", at, oneLine(err.Error())), nil, nil
 	case err != nil:
-		return cases.Evidence{}, scanError(err)
+		return cases.Evidence{}, nil, scanError(err)
 	}
-	return reportEvidence(r), nil
+	ref := scanRef(r)
+	return reportEvidence(r), &ref, nil
 }
 
 func printFollowUp(e *env, r *followUpResult) {
 	w := e.stdout
 	fmt.Fprintf(w, "case        %s (%s), follow-up of %s\n", r.Case, r.State, r.Date)
 	for _, s := range r.Sites {
-		scanned := s.Scan
-		if scanned == "" {
-			scanned = "not scanned: unreachable"
+		scanned := "scan " + s.Scan
+		if s.Scan == "" {
+			scanned = "unreachable, not scanned"
 		}
-		fmt.Fprintf(w, "site        %s (scan %s, compared with %s)\n", s.Site, scanned, orDash(s.Relied))
+		fmt.Fprintf(w, "site        %s (%s, compared with %s)\n", s.Site, scanned, orDash(s.Relied))
 		fmt.Fprintf(w, "            removed %d, remaining %d, new %d, unreachable %d\n", len(s.Removed), len(s.Remaining), len(s.New), len(s.Unreachable))
 		for _, p := range s.UnreachablePages {
 			fmt.Fprintf(w, "  unreachable page %s: %s\n", p.URL, p.Reason)

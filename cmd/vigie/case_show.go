@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"slices"
 	"strings"
 	"time"
 
@@ -279,10 +280,14 @@ func printCaseLine(w io.Writer, l *caseLine) {
 
 func caseVerifyCmd(e *env) *cobra.Command {
 	var f caseFlags
+	var head string
 	c := &cobra.Command{
-		Use:   "verify ID",
+		Use:   "verify ID [--head HASH]",
 		Short: "Check a case's event log: exit 1 naming the first event edited, removed, added or reordered",
-		Args:  cobra.ExactArgs(1),
+		Long: `Re-computes the hash of every event of the case and checks the chain. The chain
+alone cannot show that its last events were removed: --head HASH (the head printed
+on a document or in an evidence bundle) checks that the log still reaches it.`,
+		Args: cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			if err := checkFormat(f.format, "text", "json"); err != nil {
 				return err
@@ -300,6 +305,9 @@ func caseVerifyCmd(e *env) *cobra.Command {
 				return err
 			}
 			verr := cases.Verify(args[0], events)
+			if verr == nil && head != "" && !slices.ContainsFunc(events, func(ev cases.Event) bool { return ev.Hash == head }) {
+				verr = fmt.Errorf("case %s: the log does not reach head %s: events recorded up to it were removed or rewritten: %w", args[0], head, cases.ErrTampered)
+			}
 			res := map[string]any{"case": args[0], "events": len(events), "ok": verr == nil}
 			if verr == nil {
 				res["head"] = events[len(events)-1].Hash
@@ -320,5 +328,6 @@ func caseVerifyCmd(e *env) *cobra.Command {
 		},
 	}
 	f.register(c, true)
+	c.Flags().StringVar(&head, "head", "", "a head the log must still reach (printed on the documents and in the bundle's manifest)")
 	return c
 }

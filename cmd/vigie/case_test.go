@@ -389,6 +389,18 @@ func checkCaseVerify(t *testing.T, data, id string) {
 	if _, err := db.Exec(`UPDATE case_events SET actor = 'x' WHERE case_id = ?`, id); err == nil {
 		t.Fatal("the store let an event be edited")
 	}
+	// The chain alone cannot tell its last event was removed; the head a
+	// document carries can.
+	head := strings.Fields(out)[len(strings.Fields(out))-1]
+	if _, err := db.Exec(`DROP TRIGGER case_events_append_only_d`); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := db.Exec(`DELETE FROM case_events WHERE case_id = ? AND seq = (SELECT MAX(seq) FROM case_events WHERE case_id = ?)`, id, id); err != nil {
+		t.Fatal(err)
+	}
+	if code, _, stderr := vigie(t, "", "case", "verify", id, "--head", head, "--data", data); code != 1 || !strings.Contains(stderr, "does not reach head") {
+		t.Errorf("verify --head after the last event was removed: exit %d, %q; want exit 1", code, stderr)
+	}
 	for _, q := range []string{
 		`DROP TRIGGER case_events_append_only_u`,
 		`UPDATE case_events SET data = replace(data, 'retiré', 'maintenu') WHERE case_id = '` + id + `' AND seq = 6`,

@@ -14,6 +14,8 @@ package cases
 
 import (
 	"time"
+
+	"vigie/internal/qualify"
 )
 
 // States of a case, in the order of LEGAL.md section 6.
@@ -96,6 +98,9 @@ type ScanRef struct {
 	Verdict  string    `json:"verdict"`
 	Therapy  string    `json:"therapy,omitempty"` // the therapy the scan's qualification is about
 	Finished time.Time `json:"finished"`
+	// Incomplete is set when pages of the scan could not be fetched or
+	// were cut short: it does not show the whole site.
+	Incomplete bool `json:"incomplete,omitempty"`
 	// FollowUp is set for the scans made by a follow-up.
 	FollowUp bool `json:"follow_up,omitempty"`
 }
@@ -193,6 +198,59 @@ func (c *Case) LatestScans() []string {
 		}
 	}
 	return ids
+}
+
+// DecisionScans returns the scans a decision relies on, one per site: the
+// latest complete scan that shows illegal promotion (a follow-up after the
+// company's observations shows what remains at the date of the decision),
+// else the scan the latest letter relied on, else the latest scan. It is an
+// error wrapping ErrRefused when none of them shows illegal promotion:
+// there is nothing to decide on.
+func (c *Case) DecisionScans() ([]string, error) {
+	var letter map[string]ScanRef
+	if n := len(c.Letters); n > 0 {
+		letter = map[string]ScanRef{}
+		for _, id := range c.Letters[n-1].Scans {
+			if r, ok := c.scan(id); ok {
+				letter[r.Site] = r
+			}
+		}
+	}
+	var ids []string
+	violation := false
+	for _, site := range c.Sites {
+		var pick ScanRef
+		found := false
+		for i := len(c.Scans) - 1; i >= 0 && !found; i-- {
+			s := c.Scans[i]
+			if s.Site == site && !s.Incomplete && s.Verdict == qualify.IllegalPromotion {
+				pick, found = s, true
+			}
+		}
+		if !found {
+			pick, found = letter[site]
+		}
+		if !found {
+			pick, found = c.LatestScan(site)
+		}
+		if found {
+			ids = append(ids, pick.Scan)
+			violation = violation || pick.Verdict == qualify.IllegalPromotion
+		}
+	}
+	if !violation {
+		return ids, refused("no scan of case %s shows illegal promotion: there is nothing to decide on (scan the sites again, or close the case)", c.ID)
+	}
+	return ids, nil
+}
+
+func (c *Case) scan(id string) (ScanRef, bool) {
+	for _, s := range c.Scans {
+		if s.Scan == id {
+			return s, true
+		}
+	}
+	return ScanRef{}, false
 }
 
 // Scope is the scope of the procedure: the decision's, else the latest

@@ -164,6 +164,26 @@ func TestRefusedMoves(t *testing.T) {
 			_, err := investigated(t).AttachScan(stamp(1), ScanRef{Site: "https://other.example/", Scan: "s"})
 			return err
 		}, "not a site"},
+		{"bytes that are not UTF-8", func(t *testing.T) error {
+			c := investigated(t)
+			must(t)(c.Letter(stamp(5), Letter{Date: "2024-11-04"}))
+			_, err := c.Observe(stamp(9), Observation{Date: "2024-11-10", Kind: Written, Summary: "nous \xff informons"})
+			return err
+		}, "not UTF-8"},
+		{"urgent after the deadline", func(t *testing.T) error {
+			_, err := withLetter(t).Decide(stamp(30), Decision{Date: "2024-11-27", Signatory: "X", Urgent: true, Reason: "danger"})
+			return err
+		}, "not needed"},
+		{"decision with no scan showing a violation", func(t *testing.T) error {
+			c, err := Open("VIG-2024-0003", stamp(0), company(), []string{"https://klinik.example/"}, "", nil)
+			if err != nil {
+				return err
+			}
+			must(t)(c.AttachScan(stamp(0), ScanRef{Site: "https://klinik.example/", Scan: "scan-1", Verdict: "no_violation_found"}))
+			must(t)(c.Letter(stamp(5), Letter{Date: "2024-11-04"}))
+			_, err = c.Decide(stamp(30), Decision{Date: "2024-11-27", Signatory: "X"})
+			return err
+		}, "nothing to decide on"},
 		{"no actor", func(t *testing.T) error {
 			_, err := investigated(t).Letter(Stamp{At: t0}, Letter{Date: "2024-11-04"})
 			return err
@@ -287,5 +307,32 @@ func TestCompare(t *testing.T) {
 	}
 	if c := down.Counts(); c.Unreachable != 4 || c.Removed != 0 {
 		t.Errorf("counts = %+v", c)
+	}
+}
+
+func TestDecisionScans(t *testing.T) {
+	site := "https://klinik.example/"
+	c := investigated(t) // scan-1, illegal_promotion
+	must(t)(c.Letter(stamp(5), Letter{Date: "2024-11-04"}))
+	must(t)(c.RecordFollowUp(stamp(10), FollowUpRecord{Date: "2024-11-09"}, []ScanRef{{Site: site, Scan: "scan-2", Verdict: "illegal_promotion"}}))
+	must(t)(c.RecordFollowUp(stamp(11), FollowUpRecord{Date: "2024-11-10"}, []ScanRef{{Site: site, Scan: "scan-3", Verdict: "illegal_promotion", Incomplete: true}}))
+	must(t)(c.RecordFollowUp(stamp(12), FollowUpRecord{Date: "2024-11-11"}, []ScanRef{{Site: site, Scan: "scan-4", Verdict: "no_violation_found"}}))
+	if c.State != LetterSent {
+		t.Errorf("follow-ups before the decision moved the case to %s", c.State)
+	}
+	must(t)(c.Decide(stamp(30), Decision{Date: "2024-11-27", Signatory: "X"}))
+	if got := strings.Join(c.Decision.Scans, ","); got != "scan-2" {
+		t.Errorf("decision relies on %s, want scan-2: the latest complete scan still showing the violation", got)
+	}
+}
+
+func TestCompareTruncatedPageIsUnreachable(t *testing.T) {
+	url := "https://k.example/fr/"
+	relied := Evidence{Scan: "s1", Pages: []Page{{URL: url, Status: 200}},
+		Claims: []Claim{{Category: "safety", Stance: "promotional", Quote: "Sans douleur.", URL: url}}}
+	latest := Evidence{Scan: "s2", Pages: []Page{{URL: url, Status: 200, Truncated: true}}}
+	got := Compare(relied, latest)
+	if len(got.Removed) != 0 || len(got.Unreachable) != 1 || !strings.Contains(got.UnreachablePages[0].Reason, "cut short") {
+		t.Errorf("a page cut short: removed %d, unreachable %+v; want its claims unreachable", len(got.Removed), got.UnreachablePages)
 	}
 }

@@ -6,6 +6,7 @@ import (
 	"slices"
 	"strings"
 	"time"
+	"unicode/utf8"
 )
 
 // Stamp is who makes a change and when it is recorded.
@@ -27,13 +28,38 @@ func ParseDate(s string) (time.Time, error) {
 	return t, nil
 }
 
+// refusal is a refused move: its message says why, and it is ErrRefused.
+type refusal string
+
+func (r refusal) Error() string        { return string(r) }
+func (r refusal) Is(target error) bool { return target == ErrRefused }
+
 func refused(format string, a ...any) error {
-	return fmt.Errorf("%s: %w", fmt.Sprintf(format, a...), ErrRefused)
+	return refusal(fmt.Sprintf(format, a...))
+}
+
+// text refuses strings that are not UTF-8: JSON would replace their bad
+// bytes, and two different inputs would be recorded (and hashed) alike.
+func text(ss ...string) error {
+	for _, s := range ss {
+		if !utf8.ValidString(s) {
+			return refused("%q is not UTF-8 text", s)
+		}
+	}
+	return nil
 }
 
 // Open returns a new case with its first event: the signal.
 func Open(id string, s Stamp, co Company, sites []string, therapy string, src *Source) (*Case, error) {
 	co.Name = strings.TrimSpace(co.Name)
+	if err := text(append([]string{co.Name, therapy}, sites...)...); err != nil {
+		return nil, err
+	}
+	if src != nil {
+		if err := text(src.Text, src.Date); err != nil {
+			return nil, err
+		}
+	}
 	switch {
 	case co.Name == "":
 		return nil, refused("a case needs the company's name")
@@ -43,6 +69,9 @@ func Open(id string, s Stamp, co Company, sites []string, therapy string, src *S
 		return nil, refused("a case needs at least one site")
 	}
 	for _, a := range co.Addresses {
+		if err := text(a.Text, a.Country); err != nil {
+			return nil, err
+		}
 		if strings.TrimSpace(a.Text) == "" {
 			return nil, refused("an address is empty")
 		}
@@ -91,6 +120,9 @@ func (c *Case) Letter(s Stamp, l Letter) (Event, error) {
 	case Decided, Published, FollowUp:
 		return Event{}, refused("case %s is decided already: a letter of intent comes before the decision", c.ID)
 	}
+	if err := text(l.Signatory); err != nil {
+		return Event{}, err
+	}
 	d, err := c.date(l.Date, s)
 	if err != nil {
 		return Event{}, err
@@ -129,6 +161,14 @@ func (c *Case) Observe(s Stamp, o Observation) (Event, error) {
 		}
 		return Event{}, refused("case %s has no letter of intent: observations answer a letter", c.ID)
 	}
+	if err := text(o.Summary, o.Answer); err != nil {
+		return Event{}, err
+	}
+	for _, a := range o.Attachments {
+		if err := text(a.Name); err != nil {
+			return Event{}, err
+		}
+	}
 	if o.Kind != Written && o.Kind != Oral {
 		return Event{}, refused("kind of observations %q: want written or oral", o.Kind)
 	}
@@ -157,6 +197,9 @@ func (c *Case) Observe(s Stamp, o Observation) (Event, error) {
 // emergency). The decision relies on the latest scan of each site.
 func (c *Case) Decide(s Stamp, d Decision) (Event, error) {
 	if err := c.open(); err != nil {
+		return Event{}, err
+	}
+	if err := text(d.Signatory, d.Reason); err != nil {
 		return Event{}, err
 	}
 	d.Reason = strings.TrimSpace(d.Reason)
@@ -189,6 +232,11 @@ func (c *Case) Decide(s Stamp, d Decision) (Event, error) {
 		if d.Date <= last.Deadline && !d.Urgent {
 			return Event{}, refused("the deadline for observations (%s) has not passed on %s: deciding earlier needs --urgent --reason \"…\"", last.Deadline, d.Date)
 		}
+		if d.Date > last.Deadline && d.Urgent {
+			// The decision would say it was taken before the deadline
+			// and, a line later, that the deadline expired.
+			return Event{}, refused("--urgent is not needed: the deadline for observations passed on %s", last.Deadline)
+		}
 		if d.Scope == "" {
 			d.Scope = last.Scope
 		}
@@ -202,7 +250,9 @@ func (c *Case) Decide(s Stamp, d Decision) (Event, error) {
 	if strings.TrimSpace(d.Signatory) == "" {
 		return Event{}, refused("a decision needs its signatory (--signatory \"Name, title\")")
 	}
-	d.Scans = c.LatestScans()
+	if d.Scans, err = c.DecisionScans(); err != nil {
+		return Event{}, err
+	}
 	return c.record(s, KindDecision, Decided, d)
 }
 
@@ -275,6 +325,9 @@ func (c *Case) Close(s Stamp, reason string) (Event, error) {
 	if strings.TrimSpace(reason) == "" {
 		return Event{}, refused("closing a case needs the reason (--reason \"…\")")
 	}
+	if err := text(reason); err != nil {
+		return Event{}, err
+	}
 	return c.record(s, KindClosed, Closed, closedData{Reason: strings.TrimSpace(reason)})
 }
 
@@ -318,6 +371,9 @@ func (c *Case) record(s Stamp, kind, after string, data any) (Event, error) {
 	actor := strings.TrimSpace(s.Actor)
 	if actor == "" {
 		return Event{}, refused("every change of a case names who makes it")
+	}
+	if err := text(actor); err != nil {
+		return Event{}, err
 	}
 	e := Event{Case: c.ID, At: s.At.UTC(), Actor: actor, Kind: kind, Before: c.State, After: after, Data: raw}
 	var last *Event

@@ -46,6 +46,9 @@ type Page struct {
 	Lang   string `json:"lang,omitempty"`
 	Title  string `json:"title,omitempty"`
 	Record string `json:"record"`
+	// Truncated is set when the response was cut short (a timeout, a
+	// size bound, a disconnection): what it lacks is unknown.
+	Truncated bool `json:"truncated,omitempty"`
 }
 
 // PageFailure is a page that could not be checked, and why.
@@ -80,6 +83,9 @@ func (e *Evidence) pageState(url string) (ok bool, reason string) {
 	}
 	for _, p := range e.Pages {
 		if p.URL == url {
+			if p.Truncated {
+				return false, "the page was cut short (timeout, size bound or disconnection)"
+			}
 			if p.Status >= 200 && p.Status < 300 {
 				return true, ""
 			}

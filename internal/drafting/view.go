@@ -11,19 +11,23 @@ import (
 // view is what a document's template is executed with: the case worded in
 // French, every value from the case or a site escaped for the format.
 type view struct {
-	Draft      bool   // the case does not record the document yet: PROJET
-	Date       string // the document's date, in French
-	Place      string
-	Company    string
-	Addresses  []addressView
-	Therapy    string
-	Activities bool // the scope is all activities, not the advertising only
-	Sites      []siteView
-	SitesText  string // "le site internet …"
-	SitesOf    string // "du site internet …"
-	Plural     bool   // more than one site
-	Vu         []vuView
-	Letter     letterView // the letter document's letter
+	Draft bool   // the case does not record the document yet: PROJET
+	Date  string // the document's date, in French
+	Place string
+	// CaseID and Head name the case and the hash of its last event when the
+	// document was drafted: vigie case verify ID --head HEAD then proves
+	// the log still holds everything the document rests on.
+	CaseID, Head string
+	Company      string
+	Addresses    []addressView
+	Therapy      string
+	Activities   bool // the scope is all activities, not the advertising only
+	Sites        []siteView
+	SitesText    string // "le site internet …"
+	SitesOf      string // "du site internet …"
+	Plural       bool   // more than one site
+	Vu           []vuView
+	Letter       letterView // the letter document's letter
 	// Grounds are the grounds that hold; the decision gives them in two
 	// parts around the company's observations (Point6).
 	Grounds       []groundView
@@ -135,7 +139,8 @@ func newView(doc, format string, in Input) (*view, error) {
 	if place == "" {
 		place = DefaultPlace
 	}
-	v := &view{Place: b.esc.text(place), Company: b.esc.text(c.Company.Name), Therapy: b.therapy}
+	v := &view{Place: b.esc.text(place), Company: b.esc.text(c.Company.Name), Therapy: b.therapy,
+		CaseID: b.esc.text(c.ID), Head: c.Head()}
 	for _, a := range c.Company.Addresses {
 		var lines []string
 		for _, l := range strings.Split(a.Text, "\n") {
@@ -375,7 +380,7 @@ func (b *builder) point6(day string) []point6View {
 	for _, o := range c.Observations {
 		date, _ := frenchDay(o.Date) // checked by vu
 		out = append(out, point6View{Kind: "observation", Date: date, Oral: o.Kind == cases.Oral, Late: o.Late,
-			Company: b.esc.text(c.Company.Name), Summary: b.esc.prose(o.Summary), Answer: b.esc.prose(o.Answer)})
+			Company: b.esc.text(c.Company.Name), Summary: b.esc.prose(lowerFirst(o.Summary)), Answer: b.esc.prose(lowerFirst(o.Answer))})
 	}
 	if len(out) > 0 {
 		out[len(out)-1].Remaining = remaining

@@ -61,6 +61,7 @@ type Page struct {
 	SHA256      string    `json:"sha256"` // of the HTTP payload, as in WARC-Payload-Digest
 	File        string    `json:"warc_file"`
 	Offset      int64     `json:"warc_offset"`
+	Truncated   bool      `json:"truncated,omitempty"` // the response was cut short (WARC-Truncated)
 }
 
 // Ledger is the state of an archive's ledger: vigie verify reports the same
@@ -159,7 +160,7 @@ func (s *Scanner) run(ctx context.Context, seed, id string, started time.Time, d
 	res, crawlErr := crawl.Crawl(ctx, seed, cfg, w, func(p *crawl.Page) error {
 		a := Analysed{Ref: p.Ref, Page: Page{
 			URL: p.URL, Status: p.Status, ContentType: p.ContentType, Record: p.Ref.RecordID,
-			SHA256: p.Ref.PayloadSHA256, File: p.Ref.File, Offset: p.Ref.Offset,
+			SHA256: p.Ref.PayloadSHA256, File: p.Ref.File, Offset: p.Ref.Offset, Truncated: p.Truncated,
 		}}
 		if p.Doc != nil {
 			doc, ref := p.Doc, p.Ref
