@@ -61,6 +61,9 @@ func caseOpenCmd(e *env) *cobra.Command {
 				return err
 			}
 			defer done()
+			if therapy != "" && sc.Analyzer.Rules.TherapyName(therapy, "fr") == "" {
+				return usageErr("--therapy %q: not a therapy of the lexicon (internal/claims/rules/therapies.yaml, or --rules)", therapy)
+			}
 			st := sc.Store.(*store.Store)
 			stamp := f.stamp()
 			// The case is recorded before any scan: the signal exists even

@@ -431,6 +431,7 @@ func TestCaseCommandErrors(t *testing.T) {
 		{"open without address", []string{"case", "open", "--site", "https://k.example/", "--company", "K"}, 2, "--address"},
 		{"open with a bad URL", []string{"case", "open", "--site", "k.example", "--company", "K", "--address", "a"}, 2, "is not a URL"},
 		{"countries and addresses", []string{"case", "open", "--site", "https://k.example/", "--company", "K", "--address", "a", "--address", "b", "--country", "DE", "--country", "CH", "--country", "FR"}, 2, "--country"},
+		{"unknown therapy", []string{"case", "open", "--site", "https://k.example/", "--company", "K", "--address", "a", "--therapy", "unicorn-cells"}, 2, `--therapy "unicorn-cells"`},
 		{"observe without kind", []string{"case", "observe", "VIG-2024-0001", "--date", "2024-11-12", "--summary", "s"}, 2, "--kind"},
 		{"observe a missing attachment", []string{"case", "observe", "VIG-2024-0001", "--date", "2024-11-12", "--kind", "written", "--summary", "s", "--attach", "/nonexistent/letter.pdf"}, 2, "no such file"},
 		{"draft an unknown document", []string{"case", "draft", "VIG-2024-0001", "memo", "--out", "x"}, 2, `document "memo"`},
