@@ -5,7 +5,6 @@ import (
 	"errors"
 	"fmt"
 	"path/filepath"
-	"time"
 
 	"github.com/spf13/cobra"
 
@@ -29,8 +28,8 @@ func (f *caseFlags) register(c *cobra.Command, withFormat bool) {
 	c.Flags().StringVar(&f.actor, "actor", "", "who makes the change, recorded in the case's log (default: the OS user)")
 }
 
-func (f *caseFlags) stamp() cases.Stamp {
-	return cases.Stamp{Actor: operator(f.actor), At: time.Now().UTC()}
+func (f *caseFlags) stamp(e *env) cases.Stamp {
+	return cases.Stamp{Actor: operator(f.actor), At: e.now().UTC()}
 }
 
 func caseCmd(e *env) *cobra.Command {
@@ -103,7 +102,7 @@ func change(ctx context.Context, e *env, f *caseFlags, id string, move func(*cas
 	if err != nil {
 		return err
 	}
-	ev, err := move(c, f.stamp())
+	ev, err := move(c, f.stamp(e))
 	if err != nil {
 		return caseError(err)
 	}

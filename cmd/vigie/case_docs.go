@@ -59,7 +59,7 @@ for the decision and the notice. PDF is the HTML printed by headless Chromium.`,
 				}
 				defer pdf.Close()
 			}
-			b, err := draftDocument(ctx, st, tpl, pdf, c, doc, f.format, place)
+			b, err := draftDocument(ctx, st, tpl, pdf, c, doc, f.format, place, e.now())
 			if err != nil {
 				return err
 			}
@@ -79,8 +79,8 @@ for the decision and the notice. PDF is the HTML printed by headless Chromium.`,
 }
 
 // draftDocument drafts one document of a case in one format.
-func draftDocument(ctx context.Context, st *store.Store, tpl *drafting.Templates, pdf pdfPrinter, c *cases.Case, doc, format, place string) ([]byte, error) {
-	in, err := draftInput(ctx, st, c, doc)
+func draftDocument(ctx context.Context, st *store.Store, tpl *drafting.Templates, pdf pdfPrinter, c *cases.Case, doc, format, place string, now time.Time) ([]byte, error) {
+	in, err := draftInput(ctx, st, c, doc, now)
 	if err != nil {
 		return nil, err
 	}
@@ -122,8 +122,8 @@ func newPDFPrinter(ctx context.Context, timeout time.Duration) (pdfPrinter, erro
 // before the decision, the latest scan of each site), compared with the
 // letter's when they are later, so that the grounds say which claims
 // remain to this day.
-func draftInput(ctx context.Context, st *store.Store, c *cases.Case, doc string) (drafting.Input, error) {
-	in := drafting.Input{Case: c, Date: time.Now().UTC()}
+func draftInput(ctx context.Context, st *store.Store, c *cases.Case, doc string, now time.Time) (drafting.Input, error) {
+	in := drafting.Input{Case: c, Date: now.UTC()}
 	var ids, letterScans []string
 	if n := len(c.Letters); n > 0 {
 		letterScans = c.Letters[n-1].Scans

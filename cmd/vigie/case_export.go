@@ -94,7 +94,7 @@ sha256sum -c checks.`,
 			if err != nil {
 				return inputErr(fmt.Errorf("--out: %w", err))
 			}
-			m, err := exportCase(ctx, st, tpl, c, f.data, tmp, place, timeout)
+			m, err := exportCase(ctx, st, tpl, c, f.data, tmp, place, timeout, e.now())
 			if err == nil {
 				os.Remove(out) // an empty directory, if any (emptyDir checked it)
 				err = os.Rename(tmp, out)
@@ -138,8 +138,8 @@ func emptyDir(dir string) error {
 	return nil
 }
 
-func exportCase(ctx context.Context, st *store.Store, tpl *drafting.Templates, c *cases.Case, data, out, place string, timeout time.Duration) (*caseManifest, error) {
-	m := &caseManifest{Case: c.ID, State: c.State, Head: c.Head(), Exported: time.Now().UTC(), Registry: []manifestRegistry{}}
+func exportCase(ctx context.Context, st *store.Store, tpl *drafting.Templates, c *cases.Case, data, out, place string, timeout time.Duration, now time.Time) (*caseManifest, error) {
+	m := &caseManifest{Case: c.ID, State: c.State, Head: c.Head(), Exported: now.UTC(), Registry: []manifestRegistry{}}
 	for _, sub := range []string{"documents", "evidence", "attachments"} {
 		if err := os.MkdirAll(filepath.Join(out, sub), 0o755); err != nil {
 			return nil, inputErr(fmt.Errorf("--out: %w", err))
@@ -160,7 +160,7 @@ func exportCase(ctx context.Context, st *store.Store, tpl *drafting.Templates, c
 		defer pdf.Close()
 		for _, doc := range docs {
 			for _, format := range []string{drafting.Markdown, drafting.HTML, "pdf"} {
-				b, err := draftDocument(ctx, st, tpl, pdf, c, doc, format, place)
+				b, err := draftDocument(ctx, st, tpl, pdf, c, doc, format, place, now)
 				if err != nil {
 					return nil, err
 				}

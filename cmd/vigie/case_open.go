@@ -61,11 +61,12 @@ func caseOpenCmd(e *env) *cobra.Command {
 				return err
 			}
 			defer done()
+			sc.Now = e.now
 			if therapy != "" && sc.Analyzer.Rules.TherapyName(therapy, "fr") == "" {
 				return usageErr("--therapy %q: not a therapy of the lexicon (internal/claims/rules/therapies.yaml, or --rules)", therapy)
 			}
 			st := sc.Store.(*store.Store)
-			stamp := f.stamp()
+			stamp := f.stamp(e)
 			// The case is recorded before any scan: the signal exists even
 			// if a site cannot be reached.
 			c, err := st.CreateCase(ctx, stamp.At, func(id string) (*cases.Case, error) {
@@ -84,7 +85,7 @@ func caseOpenCmd(e *env) *cobra.Command {
 					scanErr = errors.Join(scanErr, fmt.Errorf("case %s opened, but %s: %w", c.ID, site, scanError(err)))
 					continue
 				}
-				if err := attach(ctx, st, c, f.stamp(), r); err != nil {
+				if err := attach(ctx, st, c, f.stamp(e), r); err != nil {
 					return err
 				}
 			}
@@ -181,6 +182,7 @@ never counted as removed).`,
 				return err
 			}
 			defer done()
+			sc.Now = e.now
 			st := sc.Store.(*store.Store)
 			c, err := loadCase(ctx, st, args[0])
 			if err != nil {
@@ -189,7 +191,7 @@ never counted as removed).`,
 			if err := c.CanFollowUp(); err != nil {
 				return caseError(err)
 			}
-			stamp := f.stamp()
+			stamp := f.stamp(e)
 			res := followUpResult{Case: c.ID, Removed: []cases.Claim{}, Remaining: []cases.Claim{}, New: []cases.Claim{}, Unreachable: []cases.Claim{}}
 			relied := map[string]string{}
 			for _, id := range c.Relied() {

@@ -84,7 +84,7 @@ func orEmpty[T any](s []T) []T {
 }
 
 func printCase(e *env, format string, c *cases.Case) error {
-	v := viewCase(c, time.Now())
+	v := viewCase(c, e.now())
 	if format == "json" {
 		return writeJSON(e.stdout, v)
 	}
@@ -225,7 +225,7 @@ func caseListCmd(e *env) *cobra.Command {
 			if err != nil {
 				return err
 			}
-			today := time.Now()
+			today := e.now()
 			lines := []caseLine{}
 			var bad error
 			for _, id := range ids {

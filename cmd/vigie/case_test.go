@@ -2,6 +2,7 @@ package main
 
 import (
 	"bufio"
+	"bytes"
 	"context"
 	"crypto/sha256"
 	"database/sql"
@@ -15,6 +16,7 @@ import (
 	"sort"
 	"strings"
 	"testing"
+	"time"
 
 	"vigie/internal/store"
 )
@@ -46,11 +48,32 @@ func copyTree(t *testing.T, from string) string {
 // ok runs a command that must succeed.
 func ok(t *testing.T, args ...string) string {
 	t.Helper()
-	code, stdout, stderr := vigie(t, "", args...)
-	if code != 0 {
-		t.Fatalf("vigie %s: exit %d: %s", strings.Join(args, " "), code, stderr)
+	return okAt(t, time.Time{}, args...)
+}
+
+// okAt runs a command that must succeed on a clock set to at (the zero
+// time: the real clock). A case records the past: its scans must come
+// before the letters quoting them.
+func okAt(t *testing.T, at time.Time, args ...string) string {
+	t.Helper()
+	var out, errOut bytes.Buffer
+	e := &env{stdin: strings.NewReader(""), stdout: &out, stderr: &errOut, now: time.Now}
+	if !at.IsZero() {
+		e.now = func() time.Time { return at }
 	}
-	return stdout
+	if code := runEnv(context.Background(), e, args); code != 0 {
+		t.Fatalf("vigie %s: exit %d: %s", strings.Join(args, " "), code, errOut.String())
+	}
+	return out.String()
+}
+
+// day is 10:00 UTC on date.
+func day(t *testing.T, date string) time.Time {
+	d, err := time.Parse("2006-01-02", date)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return d.Add(10 * time.Hour)
 }
 
 type caseJSON struct {
@@ -84,7 +107,7 @@ func TestCaseProcedureFromTheCommandLine(t *testing.T) {
 	with := func(args ...string) []string { return append(args, d...) }
 
 	var opened caseJSON
-	out := ok(t, with("case", "open", "--format", "json", "--allow-private", "--site", site, "--company", "Klinik Sonnenberg GmbH",
+	out := okAt(t, day(t, "2024-11-02"), with("case", "open", "--format", "json", "--allow-private", "--site", site, "--company", "Klinik Sonnenberg GmbH",
 		"--address", "Bergstraße 4, 87561 Oberstdorf", "--country", "DE", "--address", "Rue du Rhône 20, 1204 Genève", "--country", "CH",
 		"--source", "alerte de l'autorité allemande", "--source-date", "2024-10-28")...)
 	if err := json.Unmarshal([]byte(out), &opened); err != nil || !strings.HasPrefix(opened.ID, "VIG-") {
@@ -133,7 +156,7 @@ func TestCaseProcedureFromTheCommandLine(t *testing.T) {
 	// Remove some claims from the site: exactly those are reported removed.
 	victims, promotional := removeClaims(t, data, root, srv.URL, site)
 	var fu followUpJSON
-	if err := json.Unmarshal([]byte(ok(t, with("case", "followup", id, "--format", "json", "--allow-private", "--date", "2024-12-09")...)), &fu); err != nil {
+	if err := json.Unmarshal([]byte(okAt(t, day(t, "2024-12-09"), with("case", "followup", id, "--format", "json", "--allow-private")...)), &fu); err != nil {
 		t.Fatal(err)
 	}
 	var removed []string
@@ -162,7 +185,7 @@ func TestCaseProcedureFromTheCommandLine(t *testing.T) {
 	// comparison is still with the scan the decision relied on).
 	srv.Close()
 	fu = followUpJSON{}
-	if err := json.Unmarshal([]byte(ok(t, with("case", "followup", id, "--format", "json", "--allow-private", "--timeout", "3s", "--date", "2024-12-10")...)), &fu); err != nil {
+	if err := json.Unmarshal([]byte(okAt(t, day(t, "2024-12-10"), with("case", "followup", id, "--format", "json", "--allow-private", "--timeout", "3s")...)), &fu); err != nil {
 		t.Fatal(err)
 	}
 	if len(fu.Removed) != 0 || len(fu.Remaining) != 0 || len(fu.Unreachable) != promotional {
@@ -232,7 +255,7 @@ func TestCaseDecisionAfterAFollowUpQuotesTheLatestScan(t *testing.T) {
 	site := srv.URL + "/"
 	d := []string{"--data", data}
 	with := func(args ...string) []string { return append(args, d...) }
-	id := strings.TrimSpace(ok(t, with("case", "open", "--allow-private", "--site", site, "--company", "Klinik Sonnenberg GmbH",
+	id := strings.TrimSpace(okAt(t, day(t, "2024-11-02"), with("case", "open", "--allow-private", "--site", site, "--company", "Klinik Sonnenberg GmbH",
 		"--address", "Bergstraße 4, 87561 Oberstdorf", "--country", "DE")...))
 	if !strings.HasPrefix(id, "VIG-") || strings.Contains(id, "\n") {
 		t.Fatalf("case open printed %q, want the case id alone", id)
@@ -241,7 +264,7 @@ func TestCaseDecisionAfterAFollowUpQuotesTheLatestScan(t *testing.T) {
 	ok(t, with("case", "observe", id, "--date", "2024-11-12", "--kind", "written", "--summary", "la société indique avoir retiré les allégations de son site")...)
 	victims, _ := removeClaims(t, data, root, srv.URL, site)
 	var fu followUpJSON
-	if err := json.Unmarshal([]byte(ok(t, with("case", "followup", id, "--format", "json", "--allow-private", "--date", "2024-11-22")...)), &fu); err != nil {
+	if err := json.Unmarshal([]byte(okAt(t, day(t, "2024-11-22"), with("case", "followup", id, "--format", "json", "--allow-private")...)), &fu); err != nil {
 		t.Fatal(err)
 	}
 	if len(fu.Removed) != len(victims) || len(fu.Remaining) == 0 {
@@ -286,6 +309,9 @@ func checkDocuments(t *testing.T, data, id string) {
 		if !strings.Contains(text, want) {
 			t.Errorf("decision.md lacks %q", want)
 		}
+	}
+	if !strings.Contains(text, "Dossier "+id+" – journal ") {
+		t.Error("decision.md does not name the case and the head of its log (what vigie case verify --head checks)")
 	}
 	if !strings.Contains(text, "orales") || !strings.Contains(text, "écrites") {
 		t.Error("decision.md does not give the form of the observations (écrites, orales)")

@@ -11,6 +11,7 @@ import (
 	"os"
 	"os/signal"
 	"strings"
+	"time"
 
 	"github.com/spf13/cobra"
 )
@@ -42,18 +43,24 @@ func inputErr(err error) error { return &exitError{2, err} }
 type env struct {
 	stdin          io.Reader
 	stdout, stderr io.Writer
+	now            func() time.Time // the clock of the case procedure and its scans
 }
 
 // run executes one vigie command line and returns the exit code. Errors are
 // printed as one line on stderr; nothing panics on bad input.
 func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.Writer) (code int) {
+	return runEnv(ctx, &env{stdin: stdin, stdout: stdout, stderr: stderr, now: time.Now}, args)
+}
+
+// runEnv is run in the surroundings e.
+func runEnv(ctx context.Context, e *env, args []string) (code int) {
+	stdin, stdout, stderr := e.stdin, e.stdout, e.stderr
 	defer func() {
 		if r := recover(); r != nil {
 			fmt.Fprintf(stderr, "vigie: internal error: %v\n", r)
 			code = 1
 		}
 	}()
-	e := &env{stdin: stdin, stdout: stdout, stderr: stderr}
 	started := false // a command's RunE was reached: earlier errors are usage errors
 	root := &cobra.Command{
 		Use:              "vigie",

@@ -54,8 +54,8 @@ func TestProcedure(t *testing.T) {
 		t.Errorf("letter = %+v, want the default deadline 15 days later, scope advertising, relying on scan-1", l)
 	}
 	must(t)(c.Observe(stamp(13), Observation{Date: "2024-11-12", Kind: Written, Summary: "nous informons seulement"}))
-	must(t)(c.Observe(stamp(19), Observation{Date: "2024-11-20", Kind: Oral, Summary: "audition"}))
-	must(t)(c.Observe(stamp(19), Observation{Date: "2024-11-20", Kind: Written, Summary: "nous complétons"}))
+	must(t)(c.Observe(stamp(21), Observation{Date: "2024-11-20", Kind: Oral, Summary: "audition"}))
+	must(t)(c.Observe(stamp(21), Observation{Date: "2024-11-20", Kind: Written, Summary: "nous complétons"}))
 	if late := []bool{c.Observations[0].Late, c.Observations[1].Late, c.Observations[2].Late}; late[0] || late[1] || !late[2] {
 		t.Errorf("late = %v; want only the written observations after the deadline late (a hearing is set by the agency)", late)
 	}
@@ -120,7 +120,7 @@ func TestRefusedMoves(t *testing.T) {
 			return err
 		}, "reason"},
 		{"decision before the deadline", func(t *testing.T) error {
-			_, err := withLetter(t).Decide(stamp(10), Decision{Date: "2024-11-19", Signatory: "X, directeur"})
+			_, err := withLetter(t).Decide(stamp(20), Decision{Date: "2024-11-19", Signatory: "X, directeur"})
 			return err
 		}, "has not passed"},
 		{"decision dated before the letter", func(t *testing.T) error {
@@ -156,6 +156,23 @@ func TestRefusedMoves(t *testing.T) {
 			_, err := investigated(t).Letter(stamp(5), Letter{Date: "2024-11-04", Deadline: "2024-11-01"})
 			return err
 		}, "must come after"},
+		{"a date in the future", func(t *testing.T) error { _, err := investigated(t).Letter(stamp(5), Letter{Date: "2024-11-05"}); return err }, "after today"},
+		{"a deadline years away", func(t *testing.T) error {
+			_, err := investigated(t).Letter(stamp(5), Letter{Date: "2024-11-04", Deadline: "2099-12-31"})
+			return err
+		}, "more than a year"},
+		{"a letter before its scan", func(t *testing.T) error {
+			c, _ := Open("VIG-2024-0004", stamp(0), company(), []string{"https://klinik.example/"}, "", nil)
+			must(t)(c.AttachScan(stamp(3), ScanRef{Site: "https://klinik.example/", Scan: "scan-9", Verdict: "illegal_promotion", Finished: stamp(3).At}))
+			_, err := c.Letter(stamp(5), Letter{Date: "2024-11-01"})
+			return err
+		}, "before the scan it relies on"},
+		{"a decision before the observations", func(t *testing.T) error {
+			c := withLetter(t)
+			must(t)(c.Observe(stamp(30), Observation{Date: "2024-11-28", Kind: Written, Summary: "s"}))
+			_, err := c.Decide(stamp(30), Decision{Date: "2024-11-27", Signatory: "X"})
+			return err
+		}, "before the observations"},
 		{"malformed date", func(t *testing.T) error {
 			_, err := investigated(t).Letter(stamp(5), Letter{Date: "4/11/2024"})
 			return err
@@ -185,7 +202,7 @@ func TestRefusedMoves(t *testing.T) {
 			return err
 		}, "nothing to decide on"},
 		{"no actor", func(t *testing.T) error {
-			_, err := investigated(t).Letter(Stamp{At: t0}, Letter{Date: "2024-11-04"})
+			_, err := investigated(t).Letter(Stamp{At: t0.AddDate(0, 0, 10)}, Letter{Date: "2024-11-04"})
 			return err
 		}, "who makes it"},
 	}

@@ -80,7 +80,7 @@ func Open(id string, s Stamp, co Company, sites []string, therapy string, src *S
 		}
 	}
 	if src != nil && src.Date != "" {
-		if _, err := ParseDate(src.Date); err != nil {
+		if _, err := (&Case{}).date(src.Date, s); err != nil {
 			return nil, refused("source: %v", err)
 		}
 	}
@@ -141,6 +141,15 @@ func (c *Case) Letter(s Stamp, l Letter) (Event, error) {
 	if !dl.After(d) {
 		return Event{}, refused("the deadline for observations (%s) must come after the letter (%s)", l.Deadline, l.Date)
 	}
+	if dl.After(d.AddDate(1, 0, 0)) {
+		return Event{}, refused("the deadline for observations (%s) is more than a year after the letter (%s)", l.Deadline, l.Date)
+	}
+	// A letter states facts found before it was written.
+	for _, id := range c.LatestScans() {
+		if r, ok := c.scan(id); ok && !r.Finished.IsZero() && l.Date < r.Finished.UTC().Format(DateLayout) {
+			return Event{}, refused("the letter's date (%s) is before the scan it relies on (%s, %s)", l.Date, id, r.Finished.UTC().Format(DateLayout))
+		}
+	}
 	if n := len(c.Letters); n > 0 && l.Date < c.Letters[n-1].Date {
 		return Event{}, refused("the letter's date (%s) is before the previous letter (%s)", l.Date, c.Letters[n-1].Date)
 	}
@@ -178,8 +187,8 @@ func (c *Case) Observe(s Stamp, o Observation) (Event, error) {
 	if o.Date == "" {
 		return Event{}, refused("observations need their date (when they were received or heard)")
 	}
-	if _, err := ParseDate(o.Date); err != nil {
-		return Event{}, refused("%v", err)
+	if _, err := c.date(o.Date, s); err != nil {
+		return Event{}, err
 	}
 	last := c.Letters[len(c.Letters)-1]
 	if o.Date < last.Date {
@@ -224,6 +233,9 @@ func (c *Case) Decide(s Stamp, d Decision) (Event, error) {
 		return Event{}, err
 	}
 	d.Date = date.Format(DateLayout)
+	if n := len(c.Observations); n > 0 && d.Date < c.Observations[n-1].Date {
+		return Event{}, refused("the decision's date (%s) is before the observations of %s it answers", d.Date, c.Observations[n-1].Date)
+	}
 	if n := len(c.Letters); n > 0 {
 		last := c.Letters[n-1]
 		if d.Date < last.Date {
@@ -338,15 +350,20 @@ func (c *Case) open() error {
 	return nil
 }
 
-// date is a command's date: the one given, else the day of the stamp.
+// date is a command's date: the one given, else the day of the stamp. A
+// procedure records what happened: a date after the stamp's day is refused.
 func (c *Case) date(given string, s Stamp) (time.Time, error) {
+	y, m, d := s.At.UTC().Date()
+	today := time.Date(y, m, d, 0, 0, 0, 0, time.UTC)
 	if given == "" {
-		y, m, d := s.At.UTC().Date()
-		return time.Date(y, m, d, 0, 0, 0, 0, time.UTC), nil
+		return today, nil
 	}
 	t, err := ParseDate(given)
 	if err != nil {
 		return time.Time{}, refused("%v", err)
+	}
+	if t.After(today) {
+		return time.Time{}, refused("the date %s is after today (%s): record what happened, when it has happened", given, today.Format(DateLayout))
 	}
 	return t, nil
 }
