@@ -156,7 +156,10 @@ func TestRefusedMoves(t *testing.T) {
 			_, err := investigated(t).Letter(stamp(5), Letter{Date: "2024-11-04", Deadline: "2024-11-01"})
 			return err
 		}, "must come after"},
-		{"a date in the future", func(t *testing.T) error { _, err := investigated(t).Letter(stamp(5), Letter{Date: "2024-11-05"}); return err }, "after today"},
+		{"a date in the future", func(t *testing.T) error {
+			_, err := investigated(t).Letter(stamp(5), Letter{Date: "2024-11-05"})
+			return err
+		}, "after today"},
 		{"a deadline years away", func(t *testing.T) error {
 			_, err := investigated(t).Letter(stamp(5), Letter{Date: "2024-11-04", Deadline: "2099-12-31"})
 			return err
