@@ -83,7 +83,7 @@ func caseError(err error) error {
 		return inputErr(err)
 	}
 	if errors.Is(err, store.ErrConflict) {
-		return &exitError{1, fmt.Errorf("%w: another change was recorded meanwhile; nothing was written, try again", err)}
+		return &exitError{1, fmt.Errorf("%w: another change of the case was recorded meanwhile; this one was not (scans already made stay stored), try again", err)}
 	}
 	return err
 }

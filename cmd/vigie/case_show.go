@@ -100,7 +100,7 @@ func printCaseText(w io.Writer, v *caseView) {
 		if a.Country != "" {
 			country = " (" + a.Country + ")"
 		}
-		fmt.Fprintf(w, "             %s%s\n", a.Text, country)
+		fmt.Fprintf(w, "             %s%s\n", strings.ReplaceAll(strings.TrimSpace(a.Text), "\n", "\n             "), country)
 	}
 	for i, s := range v.Sites {
 		label := "sites       "
