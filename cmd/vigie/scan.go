@@ -227,10 +227,7 @@ func scanCmd(e *env) *cobra.Command {
 
 func printSites(e *env, format string, reports []*scan.SiteReport) error {
 	if format == "json" {
-		if reports == nil {
-			reports = []*scan.SiteReport{}
-		}
-		return writeJSON(e.stdout, map[string]any{"sites": reports})
+		return writeSitesJSON(e.stdout, reports)
 	}
 	for i, r := range reports {
 		if i > 0 {
