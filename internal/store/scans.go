@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"time"
 
 	"vigie/internal/claims"
 	"vigie/internal/scan"
@@ -14,7 +15,12 @@ import (
 // SaveScan stores a scan with its pages and claims, in one transaction. A
 // scan is added, never replaces an earlier one.
 func (s *Store) SaveScan(ctx context.Context, r *scan.SiteReport) error {
-	report, err := json.Marshal(r)
+	// The claims go to their own rows only: the report is stored without
+	// them (Report puts them back), so that a site of a hundred thousand
+	// claims is not encoded twice.
+	shallow := *r
+	shallow.Claims = nil
+	report, err := json.Marshal(&shallow)
 	if err != nil {
 		return err
 	}
@@ -38,8 +44,8 @@ func (s *Store) SaveScan(ctx context.Context, r *scan.SiteReport) error {
 		} else if err != nil {
 			return fmt.Errorf("find site: %w", err)
 		}
-		if _, err := tx.ExecContext(ctx, `INSERT INTO scans (id, site_id, started, finished, archive, verdict, report)
-			VALUES (?, ?, ?, ?, ?, ?, ?)`, r.ID, siteID, formatTime(r.Started), formatTime(r.Finished),
+		if _, err := tx.ExecContext(ctx, `INSERT INTO scans (id, site_id, started, finished, archive, verdict, report, claims_in_table)
+			VALUES (?, ?, ?, ?, ?, ?, ?, 1)`, r.ID, siteID, formatTime(r.Started), formatTime(r.Finished),
 			r.Archive, r.Qualification.Verdict, string(report)); err != nil {
 			return fmt.Errorf("insert scan: %w", err)
 		}
@@ -61,8 +67,9 @@ func (s *Store) SaveScan(ctx context.Context, r *scan.SiteReport) error {
 		}
 		for i, c := range r.Claims {
 			if _, err := tx.ExecContext(ctx, `INSERT INTO claims (scan_id, seq, page_url, record_id, category, stance,
-				rule, quote, start_offset, end_offset, captured) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-				r.ID, i, c.URL, c.Record, c.Category, c.Stance, c.Rule, c.Quote, c.Start, c.End, formatTime(c.Captured)); err != nil {
+				rule, quote, start_offset, end_offset, captured, match, r5122_4) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+				r.ID, i, c.URL, c.Record, c.Category, c.Stance, c.Rule, c.Quote, c.Start, c.End, formatTime(c.Captured),
+				c.Match, c.R5122); err != nil {
 				return fmt.Errorf("insert claim: %w", err)
 			}
 		}
@@ -102,7 +109,8 @@ func (s *Store) Scans(ctx context.Context, siteURL string) ([]ScanSummary, error
 // Report returns the site report of a scan as it was printed.
 func (s *Store) Report(ctx context.Context, scanID string) (*scan.SiteReport, error) {
 	var raw string
-	err := s.db.QueryRowContext(ctx, `SELECT report FROM scans WHERE id = ?`, scanID).Scan(&raw)
+	var inTable bool
+	err := s.db.QueryRowContext(ctx, `SELECT report, claims_in_table FROM scans WHERE id = ?`, scanID).Scan(&raw, &inTable)
 	if errors.Is(err, sql.ErrNoRows) {
 		return nil, fmt.Errorf("scan %s: %w", scanID, ErrNotFound)
 	}
@@ -113,5 +121,34 @@ func (s *Store) Report(ctx context.Context, scanID string) (*scan.SiteReport, er
 	if err := json.Unmarshal([]byte(raw), &r); err != nil {
 		return nil, fmt.Errorf("scan %s: stored report: %w", scanID, err)
 	}
+	if inTable {
+		if r.Claims, err = s.claims(ctx, scanID); err != nil {
+			return nil, fmt.Errorf("scan %s: claims: %w", scanID, err)
+		}
+	}
 	return &r, nil
+}
+
+// claims reads the claims of a scan in the order of the site report.
+func (s *Store) claims(ctx context.Context, scanID string) ([]scan.Claim, error) {
+	rows, err := s.db.QueryContext(ctx, `SELECT page_url, record_id, category, stance, rule, quote, start_offset,
+		end_offset, captured, match, r5122_4 FROM claims WHERE scan_id = ? ORDER BY seq`, scanID)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	out := []scan.Claim{}
+	for rows.Next() {
+		var c scan.Claim
+		var captured string
+		if err := rows.Scan(&c.URL, &c.Record, &c.Category, &c.Stance, &c.Rule, &c.Quote, &c.Start, &c.End,
+			&captured, &c.Match, &c.R5122); err != nil {
+			return nil, err
+		}
+		if c.Captured, err = time.Parse(time.RFC3339Nano, captured); err != nil {
+			return nil, fmt.Errorf("claim captured %q: %w", captured, err)
+		}
+		out = append(out, c)
+	}
+	return out, rows.Err()
 }

@@ -2,11 +2,14 @@ package store
 
 import (
 	"context"
+	"encoding/json"
 	"io/fs"
 	"path/filepath"
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/google/go-cmp/cmp"
 
 	"vigie/internal/claims"
 	"vigie/internal/qualify"
@@ -108,5 +111,49 @@ func TestStoreMigratesOnceAndReopens(t *testing.T) {
 			t.Errorf("open #%d: %d migration rows, want %d (each migration once)", i+1, n, want)
 		}
 		s.Close()
+	}
+}
+
+func TestStoreReportRoundTrip(t *testing.T) {
+	ctx := context.Background()
+	s, err := Open(ctx, filepath.Join(t.TempDir(), "vigie.db"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	r := report("scan-rt", "illegal_promotion")
+	r.Claims[0].Match, r.Claims[0].R5122 = "Sans effets secondaires", "2°"
+	r.Claims = append(r.Claims, scan.Claim{Claim: claims.Claim{Category: "offer", Stance: "promotional", Quote: "Réservez.", Rule: "fr.offer.booking"},
+		URL: "https://clinic.example/fr/", Record: "urn:uuid:1", Captured: r.Started.Add(time.Second)})
+	if err := s.SaveScan(ctx, r); err != nil {
+		t.Fatal(err)
+	}
+	got, err := s.Report(ctx, "scan-rt")
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := *r
+	want.PageReports = nil
+	if diff := cmp.Diff(&want, got); diff != "" {
+		t.Errorf("Report after SaveScan (-want +got):\n%s", diff)
+	}
+	var inJSON string
+	s.db.QueryRowContext(ctx, `SELECT report FROM scans WHERE id = 'scan-rt'`).Scan(&inJSON)
+	if strings.Contains(inJSON, "Réservez.") {
+		t.Error("the stored report repeats the claims its rows hold")
+	}
+
+	// A report stored before the claims had all their columns keeps its
+	// claims in its JSON.
+	old := report("scan-old", "illegal_promotion")
+	b, _ := json.Marshal(old)
+	if _, err := s.db.ExecContext(ctx, `INSERT INTO scans (id, site_id, started, finished, archive, verdict, report)
+		VALUES ('scan-old', (SELECT id FROM sites LIMIT 1), ?, ?, '/a', 'illegal_promotion', ?)`,
+		formatTime(old.Started), formatTime(old.Finished), string(b)); err != nil {
+		t.Fatal(err)
+	}
+	got, err = s.Report(ctx, "scan-old")
+	if err != nil || len(got.Claims) != 1 || got.Claims[0].Quote != "Sans effets secondaires." {
+		t.Errorf("an old report: %v, claims %+v", err, got)
 	}
 }
