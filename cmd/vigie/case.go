@@ -64,6 +64,21 @@ func openStore(ctx context.Context, data string) (*store.Store, string, error) {
 	return st, dir, nil
 }
 
+// openCase opens the store of --data and loads case id from it; the caller
+// closes the store.
+func openCase(ctx context.Context, data, id string) (*store.Store, *cases.Case, error) {
+	st, _, err := openStore(ctx, data)
+	if err != nil {
+		return nil, nil, err
+	}
+	c, err := loadCase(ctx, st, id)
+	if err != nil {
+		st.Close()
+		return nil, nil, err
+	}
+	return st, c, nil
+}
+
 // loadCase loads and verifies a case: an unknown id is bad input, an
 // altered log a problem found (exit 1).
 func loadCase(ctx context.Context, st *store.Store, id string) (*cases.Case, error) {
@@ -93,15 +108,11 @@ func change(ctx context.Context, e *env, f *caseFlags, id string, move func(*cas
 	if err := checkFormat(f.format, "text", "json"); err != nil {
 		return err
 	}
-	st, _, err := openStore(ctx, f.data)
+	st, c, err := openCase(ctx, f.data, id)
 	if err != nil {
 		return err
 	}
 	defer st.Close()
-	c, err := loadCase(ctx, st, id)
-	if err != nil {
-		return err
-	}
 	ev, err := move(c, f.stamp(e))
 	if err != nil {
 		return caseError(err)

@@ -14,10 +14,61 @@ import (
 	"vigie/internal/store"
 )
 
+// docFlags are the flags of the commands that draft documents.
+type docFlags struct {
+	templates, place string
+	timeout          time.Duration
+}
+
+func (f *docFlags) register(c *cobra.Command) {
+	c.Flags().StringVar(&f.templates, "templates", "", "directory of templates that replace the embedded ones")
+	c.Flags().StringVar(&f.place, "place", "", `where the documents are signed (default "Saint-Denis")`)
+	c.Flags().DurationVar(&f.timeout, "timeout", 60*time.Second, "time allowed for printing one PDF")
+}
+
+// drafter drafts the documents of cases from one store.
+type drafter struct {
+	st    *store.Store
+	tpl   *drafting.Templates
+	pdf   pdfPrinter // nil: no PDF
+	place string
+	now   time.Time
+}
+
+// newDrafter loads the templates and, withPDF, starts headless Chromium;
+// the caller calls close.
+func newDrafter(ctx context.Context, e *env, st *store.Store, f *docFlags, withPDF bool) (*drafter, error) {
+	tpl, err := drafting.LoadTemplates(f.templates)
+	if err != nil {
+		return nil, inputErr(err)
+	}
+	d := &drafter{st: st, tpl: tpl, place: f.place, now: e.now()}
+	if withPDF {
+		rd, err := render.New(ctx, render.Options{Timeout: f.timeout})
+		if err != nil {
+			return nil, fmt.Errorf("pdf needs headless Chromium (Debian package chromium): %w", err)
+		}
+		d.pdf = rd
+	}
+	return d, nil
+}
+
+func (d *drafter) close() {
+	if d.pdf != nil {
+		d.pdf.Close()
+	}
+}
+
+// pdfPrinter prints HTML documents to PDF; render.Renderer is one.
+type pdfPrinter interface {
+	PrintPDF(ctx context.Context, html []byte) ([]byte, error)
+	Close() error
+}
+
 func caseDraftCmd(e *env) *cobra.Command {
 	var f caseFlags
-	var out, templates, place string
-	var timeout time.Duration
+	var df docFlags
+	var out string
 	c := &cobra.Command{
 		Use:   "draft ID letter|decision|notice --format md|html|pdf --out FILE",
 		Short: "Draft the letter of intent, the decision or the public notice, in French, from the case and its evidence",
@@ -39,27 +90,17 @@ for the decision and the notice. PDF is the HTML printed by headless Chromium.`,
 				return usageErr("case draft needs --out FILE")
 			}
 			ctx := cmd.Context()
-			st, _, err := openStore(ctx, f.data)
+			st, c, err := openCase(ctx, f.data, args[0])
 			if err != nil {
 				return err
 			}
 			defer st.Close()
-			c, err := loadCase(ctx, st, args[0])
+			d, err := newDrafter(ctx, e, st, &df, f.format == "pdf")
 			if err != nil {
 				return err
 			}
-			tpl, err := drafting.LoadTemplates(templates)
-			if err != nil {
-				return inputErr(err)
-			}
-			var pdf pdfPrinter
-			if f.format == "pdf" {
-				if pdf, err = newPDFPrinter(ctx, timeout); err != nil {
-					return err
-				}
-				defer pdf.Close()
-			}
-			b, err := draftDocument(ctx, st, tpl, pdf, c, doc, f.format, place, e.now())
+			defer d.close()
+			b, err := d.draft(ctx, c, doc, f.format)
 			if err != nil {
 				return err
 			}
@@ -72,49 +113,32 @@ for the decision and the notice. PDF is the HTML printed by headless Chromium.`,
 	c.Flags().StringVar(&f.format, "format", "md", "md, html or pdf")
 	c.Flags().StringVar(&f.data, "data", "", "directory of the database and archives (default $VIGIE_DATA, else $XDG_DATA_HOME/vigie, else ~/.local/share/vigie)")
 	c.Flags().StringVar(&out, "out", "", "the file to write")
-	c.Flags().StringVar(&templates, "templates", "", "directory of templates that replace the embedded ones")
-	c.Flags().StringVar(&place, "place", "", `where the document is signed (default "Saint-Denis")`)
-	c.Flags().DurationVar(&timeout, "timeout", 60*time.Second, "time allowed for printing a PDF")
+	df.register(c)
 	return c
 }
 
-// draftDocument drafts one document of a case in one format.
-func draftDocument(ctx context.Context, st *store.Store, tpl *drafting.Templates, pdf pdfPrinter, c *cases.Case, doc, format, place string, now time.Time) ([]byte, error) {
-	in, err := draftInput(ctx, st, c, doc, now)
+// draft drafts one document of a case in one format.
+func (d *drafter) draft(ctx context.Context, c *cases.Case, doc, format string) ([]byte, error) {
+	in, err := draftInput(ctx, d.st, c, doc, d.now)
 	if err != nil {
 		return nil, err
 	}
-	in.Place = place
+	in.Place = d.place
 	if format != "pdf" {
-		b, err := tpl.Draft(doc, format, in)
+		b, err := d.tpl.Draft(doc, format, in)
 		if errors.Is(err, drafting.ErrIncomplete) {
 			return nil, inputErr(err)
 		}
 		return b, err
 	}
-	html, err := tpl.Draft(doc, drafting.HTML, in)
+	html, err := d.tpl.Draft(doc, drafting.HTML, in)
 	if errors.Is(err, drafting.ErrIncomplete) {
 		return nil, inputErr(err)
 	}
 	if err != nil {
 		return nil, err
 	}
-	return pdf.PrintPDF(ctx, html)
-}
-
-// pdfPrinter prints HTML documents to PDF; render.Renderer is one.
-type pdfPrinter interface {
-	PrintPDF(ctx context.Context, html []byte) ([]byte, error)
-	Close() error
-}
-
-// newPDFPrinter starts headless Chromium for printing.
-func newPDFPrinter(ctx context.Context, timeout time.Duration) (pdfPrinter, error) {
-	rd, err := render.New(ctx, render.Options{Timeout: timeout})
-	if err != nil {
-		return nil, fmt.Errorf("pdf needs headless Chromium (Debian package chromium): %w", err)
-	}
-	return rd, nil
+	return d.pdf.PrintPDF(ctx, html)
 }
 
 // draftInput gathers what a document relies on: for a letter, the scans

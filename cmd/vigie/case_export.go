@@ -21,7 +21,6 @@ import (
 	"vigie/internal/cases"
 	"vigie/internal/drafting"
 	"vigie/internal/qualify"
-	"vigie/internal/store"
 )
 
 // caseManifest is manifest.json of a case's evidence bundle.
@@ -47,8 +46,8 @@ type manifestFile struct {
 
 func caseExportCmd(e *env) *cobra.Command {
 	var f caseFlags
-	var out, templates, place string
-	var timeout time.Duration
+	var df docFlags
+	var out string
 	c := &cobra.Command{
 		Use:   "export ID --out DIR",
 		Short: "Write a case's evidence bundle: its documents, the WACZ of its scans, its log, attachments and a manifest with SHA-256 of every file",
@@ -71,19 +70,16 @@ sha256sum -c checks.`,
 				return err
 			}
 			ctx := cmd.Context()
-			st, _, err := openStore(ctx, f.data)
+			st, c, err := openCase(ctx, f.data, args[0])
 			if err != nil {
 				return err
 			}
 			defer st.Close()
-			c, err := loadCase(ctx, st, args[0])
+			d, err := newDrafter(ctx, e, st, &df, len(c.Letters) > 0 || c.Decision != nil)
 			if err != nil {
 				return err
 			}
-			tpl, err := drafting.LoadTemplates(templates)
-			if err != nil {
-				return inputErr(err)
-			}
+			defer d.close()
 			// The bundle is made beside --out and moved there once
 			// complete: a failure leaves no partial bundle behind.
 			parent, base := filepath.Split(filepath.Clean(out))
@@ -94,7 +90,7 @@ sha256sum -c checks.`,
 			if err != nil {
 				return inputErr(fmt.Errorf("--out: %w", err))
 			}
-			m, err := exportCase(ctx, st, tpl, c, f.data, tmp, place, timeout, e.now())
+			m, err := exportCase(ctx, d, c, f.data, tmp)
 			if err == nil {
 				os.Remove(out) // an empty directory, if any (emptyDir checked it)
 				err = os.Rename(tmp, out)
@@ -116,9 +112,7 @@ sha256sum -c checks.`,
 	c.Flags().StringVar(&f.format, "format", "text", "output format: text or json")
 	c.Flags().StringVar(&f.data, "data", "", "directory of the database and archives (default $VIGIE_DATA, else $XDG_DATA_HOME/vigie, else ~/.local/share/vigie)")
 	c.Flags().StringVar(&out, "out", "", "the bundle's directory (new or empty)")
-	c.Flags().StringVar(&templates, "templates", "", "directory of templates that replace the embedded ones")
-	c.Flags().StringVar(&place, "place", "", `where the documents are signed (default "Saint-Denis")`)
-	c.Flags().DurationVar(&timeout, "timeout", 60*time.Second, "time allowed for printing each PDF")
+	df.register(c)
 	return c
 }
 
@@ -138,8 +132,9 @@ func emptyDir(dir string) error {
 	return nil
 }
 
-func exportCase(ctx context.Context, st *store.Store, tpl *drafting.Templates, c *cases.Case, data, out, place string, timeout time.Duration, now time.Time) (*caseManifest, error) {
-	m := &caseManifest{Case: c.ID, State: c.State, Head: c.Head(), Exported: now.UTC(), Registry: []manifestRegistry{}}
+// exportCase writes the bundle of case c into the directory out.
+func exportCase(ctx context.Context, d *drafter, c *cases.Case, data, out string) (*caseManifest, error) {
+	m := &caseManifest{Case: c.ID, State: c.State, Head: c.Head(), Exported: d.now.UTC(), Registry: []manifestRegistry{}}
 	for _, sub := range []string{"documents", "evidence", "attachments"} {
 		if err := os.MkdirAll(filepath.Join(out, sub), 0o755); err != nil {
 			return nil, inputErr(fmt.Errorf("--out: %w", err))
@@ -152,21 +147,14 @@ func exportCase(ctx context.Context, st *store.Store, tpl *drafting.Templates, c
 	if c.Decision != nil {
 		docs = append(docs, drafting.Decision, drafting.Notice)
 	}
-	if len(docs) > 0 {
-		pdf, err := newPDFPrinter(ctx, timeout)
-		if err != nil {
-			return nil, err
-		}
-		defer pdf.Close()
-		for _, doc := range docs {
-			for _, format := range []string{drafting.Markdown, drafting.HTML, "pdf"} {
-				b, err := draftDocument(ctx, st, tpl, pdf, c, doc, format, place, now)
-				if err != nil {
-					return nil, err
-				}
-				if err := writeSynced(filepath.Join(out, "documents", doc+"."+format), b); err != nil {
-					return nil, err
-				}
+	for _, doc := range docs {
+		for _, format := range []string{drafting.Markdown, drafting.HTML, "pdf"} {
+			b, err := d.draft(ctx, c, doc, format)
+			if err != nil {
+				return nil, err
+			}
+			if err := writeSynced(filepath.Join(out, "documents", doc+"."+format), b); err != nil {
+				return nil, err
 			}
 		}
 	}
@@ -183,7 +171,7 @@ func exportCase(ctx context.Context, st *store.Store, tpl *drafting.Templates, c
 		if _, err := export(ctx, src, filepath.Join(out, "evidence", s.Scan+".wacz")); err != nil {
 			return nil, fmt.Errorf("scan %s: %w", s.Scan, err)
 		}
-		ev, err := evidenceOf(ctx, st, s.Scan)
+		ev, err := evidenceOf(ctx, d.st, s.Scan)
 		if err != nil {
 			return nil, err
 		}

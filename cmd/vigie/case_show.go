@@ -177,15 +177,11 @@ func caseShowCmd(e *env) *cobra.Command {
 			if err := checkFormat(f.format, "text", "json"); err != nil {
 				return err
 			}
-			st, _, err := openStore(cmd.Context(), f.data)
+			st, c, err := openCase(cmd.Context(), f.data, args[0])
 			if err != nil {
 				return err
 			}
 			defer st.Close()
-			c, err := loadCase(cmd.Context(), st, args[0])
-			if err != nil {
-				return err
-			}
 			return printCase(e, f.format, c)
 		},
 	}
