@@ -101,7 +101,7 @@ func Parse(body []byte, contentType, contentLang, pageURL string, opt Options) (
 		d.HTML = true
 		parseHTML(d, text, base)
 	} else {
-		parsePlain(d, text)
+		parsePlain(d, string(text))
 	}
 	if strings.TrimSpace(d.Text) == "" {
 		return nil, ErrEmpty
@@ -183,12 +183,12 @@ func looksHTML(head []byte) bool {
 	return bytes.Contains(h, []byte("<html")) || bytes.Contains(h, []byte("<body"))
 }
 
-// decode returns the body as UTF-8, using the charset declared in the
+// decode returns the body as UTF-8 (body itself when it is already), using the charset declared in the
 // Content-Type, a BOM or a <meta> tag, or guessed; invalid sequences are
 // replaced so offsets always fall on valid UTF-8.
-func decode(body []byte, contentType string, kind contentKind) (string, error) {
+func decode(body []byte, contentType string, kind contentKind) ([]byte, error) {
 	if utf8.Valid(body) && !declaresOtherCharset(contentType) {
-		return strings.TrimPrefix(string(body), "\ufeff"), nil
+		return bytes.TrimPrefix(body, []byte("\ufeff")), nil
 	}
 	ct := contentType
 	if kind == kindPlain && ct == "" {
@@ -197,9 +197,9 @@ func decode(body []byte, contentType string, kind contentKind) (string, error) {
 	enc, _, _ := charset.DetermineEncoding(body, ct)
 	out, _, err := transform.Bytes(enc.NewDecoder(), body)
 	if err != nil {
-		return "", fmt.Errorf("decode charset: %w", err)
+		return nil, fmt.Errorf("decode charset: %w", err)
 	}
-	return strings.TrimPrefix(strings.ToValidUTF8(string(out), "\ufffd"), "\ufeff"), nil
+	return bytes.TrimPrefix(bytes.ToValidUTF8(out, []byte("\ufffd")), []byte("\ufeff")), nil
 }
 
 func declaresOtherCharset(contentType string) bool {

@@ -1,8 +1,10 @@
 package extract
 
 import (
+	"bytes"
 	"net/url"
 	"strings"
+	"unicode/utf8"
 
 	"golang.org/x/net/html"
 	"golang.org/x/net/html/atom"
@@ -82,12 +84,14 @@ type htmlWalker struct {
 	anchor     *Link // the <a> being read
 	anchorText strings.Builder
 	seenLink   map[string]bool
+	seenImg    map[string]bool
 	seenAlt    map[string]bool
+	scratch    []byte
 }
 
-func parseHTML(d *Document, text string, base *url.URL) {
-	w := &htmlWalker{d: d, base: base, seenLink: map[string]bool{}, seenAlt: map[string]bool{}}
-	z := html.NewTokenizerFragment(strings.NewReader(text), "")
+func parseHTML(d *Document, text []byte, base *url.URL) {
+	w := &htmlWalker{d: d, base: base, seenLink: map[string]bool{}, seenImg: map[string]bool{}, seenAlt: map[string]bool{}}
+	z := html.NewTokenizerFragment(bytes.NewReader(text), "")
 	z.SetMaxBuf(0)
 	var attrs attributes
 	for {
@@ -99,72 +103,16 @@ func parseHTML(d *Document, text string, base *url.URL) {
 		case html.TextToken:
 			w.text(z.Text())
 		case html.StartTagToken, html.SelfClosingTagToken:
-			name, hasAttr := z.TagName()
-			a := atom.Lookup(name)
-			if hasAttr && !inlineFormatting[a] {
-				readAttrs(z, &attrs)
-			} else {
+			raw := z.Raw()
+			a := tagAtom(raw, false)
+			if inlineFormatting[a] {
 				attrs = attributes{}
+			} else {
+				readAttrs(z, raw, &attrs)
 			}
 			w.start(a, &attrs, tt == html.SelfClosingTagToken)
 		case html.EndTagToken:
-			name, _ := z.TagName()
-			w.end(atom.Lookup(name))
-		}
-	}
-}
-
-// attributes are the attributes extraction reads; the others are skipped
-// without being copied.
-type attributes struct {
-	lang, href, property, content, httpEquiv, rel, hreflang, src, alt string
-	role, class, id, ariaHidden, style                                string
-	hidden                                                            bool
-}
-
-// readAttrs fills a with the tag's attributes; the first of duplicates wins.
-func readAttrs(z *html.Tokenizer, a *attributes) {
-	*a = attributes{}
-	for {
-		k, v, more := z.TagAttr()
-		var dst *string
-		switch string(k) { // no allocation: the compiler compares in place
-		case "lang":
-			dst = &a.lang
-		case "href":
-			dst = &a.href
-		case "property":
-			dst = &a.property
-		case "content":
-			dst = &a.content
-		case "http-equiv":
-			dst = &a.httpEquiv
-		case "rel":
-			dst = &a.rel
-		case "hreflang":
-			dst = &a.hreflang
-		case "src":
-			dst = &a.src
-		case "alt":
-			dst = &a.alt
-		case "role":
-			dst = &a.role
-		case "class":
-			dst = &a.class
-		case "id":
-			dst = &a.id
-		case "aria-hidden":
-			dst = &a.ariaHidden
-		case "style":
-			dst = &a.style
-		case "hidden":
-			a.hidden = true
-		}
-		if dst != nil && *dst == "" {
-			*dst = string(v)
-		}
-		if !more {
-			return
+			w.end(tagAtom(z.Raw(), true))
 		}
 	}
 }
@@ -176,47 +124,48 @@ func (w *htmlWalker) inArticle() bool {
 func (w *htmlWalker) start(a atom.Atom, attrs *attributes, selfClosing bool) {
 	switch a {
 	case atom.Html:
-		if l := attrs.lang; l != "" {
-			w.d.DeclaredLang = primaryTag(l)
+		if l := attrs.lang; len(l) > 0 {
+			w.d.DeclaredLang = primaryTag(string(l))
 		}
 	case atom.Title:
 		w.inTitle = true
 	case atom.Base:
-		if h := attrs.href; h != "" && w.base != nil {
-			if u, err := w.base.Parse(h); err == nil {
+		if h := attrs.href; len(h) > 0 && w.base != nil {
+			if u, err := w.base.Parse(string(h)); err == nil {
 				w.base = u
 			}
 		}
 	case atom.Meta:
-		if strings.EqualFold(attrs.property, "og:type") {
-			w.d.OGType = strings.ToLower(strings.TrimSpace(attrs.content))
+		if bytes.EqualFold(attrs.property, []byte("og:type")) {
+			w.d.OGType = strings.ToLower(strings.TrimSpace(string(attrs.content)))
 		}
-		if strings.EqualFold(attrs.httpEquiv, "content-language") && w.d.DeclaredLang == "" {
-			w.d.DeclaredLang = primaryTag(attrs.content)
+		if bytes.EqualFold(attrs.httpEquiv, []byte("content-language")) && w.d.DeclaredLang == "" {
+			w.d.DeclaredLang = primaryTag(string(attrs.content))
 		}
 	case atom.Link:
-		if hasToken(attrs.rel, "alternate") && attrs.hreflang != "" {
-			w.alternate(attrs.hreflang, attrs.href)
+		if hasToken(string(attrs.rel), "alternate") && len(attrs.hreflang) > 0 {
+			w.alternate(string(attrs.hreflang), attrs.href)
 		}
 	case atom.A:
 		w.closeAnchor()
 		if u := w.resolve(attrs.href); u != "" {
 			// Only hreflang or a switcher's label declares a language
 			// version; a bare lang attribute says what the anchor text is in.
-			w.anchor = &Link{URL: u, Lang: strings.ToLower(attrs.hreflang)}
-			if attrs.hreflang != "" {
-				w.alternate(attrs.hreflang, attrs.href)
+			w.anchor = &Link{URL: u}
+			if len(attrs.hreflang) > 0 {
+				w.anchor.Lang = strings.ToLower(string(attrs.hreflang))
+				w.alternate(string(attrs.hreflang), attrs.href)
 			}
 		}
 	case atom.Img:
-		if u := w.resolve(attrs.src); u != "" && !w.seenLink["img "+u] {
-			w.seenLink["img "+u] = true
+		if u := w.resolve(attrs.src); u != "" && !w.seenImg[u] {
+			w.seenImg[u] = true
 			w.d.Images = append(w.d.Images, u)
 		}
 		if w.hidden == 0 {
-			if alt := collapse(attrs.alt); len(alt) > 3 {
+			if w.scratch = appendCollapsed(w.scratch[:0], attrs.alt); len(w.scratch) > 3 {
 				w.out().block()
-				w.out().write([]byte(alt))
+				w.out().write(w.scratch)
 				w.out().block()
 			}
 		}
@@ -315,65 +264,106 @@ func (w *htmlWalker) isBoilerplate(a atom.Atom, attrs *attributes, inArticle boo
 		// An article's own footer (its sources, its author) is content.
 		return !inArticle
 	}
-	if role := strings.ToLower(attrs.role); role == "navigation" || role == "contentinfo" || role == "search" {
+	var buf [32]byte
+	if role := lowerASCII(buf[:0], attrs.role); role != nil {
+		if r := string(role); r == "navigation" || r == "contentinfo" || r == "search" {
+			return true
+		}
+	} else if role := strings.ToLower(string(attrs.role)); role == "navigation" || role == "contentinfo" || role == "search" {
 		return true
 	}
-	for _, v := range [...]string{attrs.class, attrs.id} {
-		if v == "" {
-			continue
-		}
-		for _, word := range splitWords(v) {
+	return hasBoilerplateWord(attrs.class) || hasBoilerplateWord(attrs.id)
+}
+
+// hasBoilerplateWord reports whether an attribute such as "main-nav
+// cookieBanner" has a boilerplate word among its lower-case words (main,
+// nav, cookie, banner). Words break at every byte that is not an ASCII
+// letter, and before a capital that follows a small letter.
+func hasBoilerplateWord(v []byte) bool {
+	var buf [16]byte // longer than any boilerplate word
+	n := 0           // length of the current word; > len(buf): too long
+	prevLower := false
+	flush := func() bool {
+		hit := false
+		if n > 0 && n <= len(buf) {
 			for _, b := range boilerplateWords {
-				if word == b {
-					return true
+				if string(buf[:n]) == b {
+					hit = true
+					break
 				}
 			}
 		}
+		n = 0
+		return hit
 	}
-	return false
-}
-
-// splitWords splits an attribute such as "main-nav cookieBanner" into
-// lower-case words: main, nav, cookie, banner.
-func splitWords(v string) []string {
-	var words []string
-	var b strings.Builder
-	flush := func() {
-		if b.Len() > 0 {
-			words = append(words, b.String())
-			b.Reset()
+	add := func(c byte) {
+		if n < len(buf) {
+			buf[n] = c
 		}
+		n++
 	}
-	prevLower := false
-	for _, r := range v {
+	for _, c := range v {
 		switch {
-		case r >= 'a' && r <= 'z':
-			b.WriteRune(r)
+		case c >= 'a' && c <= 'z':
+			add(c)
 			prevLower = true
-		case r >= 'A' && r <= 'Z':
-			if prevLower {
-				flush()
+		case c >= 'A' && c <= 'Z':
+			if prevLower && flush() {
+				return true
 			}
-			b.WriteRune(r + 'a' - 'A')
+			add(c + 'a' - 'A')
 			prevLower = false
 		default:
-			flush()
+			if flush() {
+				return true
+			}
 			prevLower = false
 		}
 	}
-	flush()
-	return words
+	return flush()
+}
+
+// lowerASCII appends s lower-cased to dst, or returns nil when s is not all
+// ASCII (strings.ToLower then decides) or empty.
+func lowerASCII(dst, s []byte) []byte {
+	if len(s) == 0 {
+		return nil
+	}
+	for _, c := range s {
+		if c >= utf8.RuneSelf {
+			return nil
+		}
+		if 'A' <= c && c <= 'Z' {
+			c += 'a' - 'A'
+		}
+		dst = append(dst, c)
+	}
+	return dst
 }
 
 func isHidden(attrs *attributes) bool {
 	if attrs.hidden {
 		return true
 	}
-	if strings.EqualFold(attrs.ariaHidden, "true") {
+	if bytes.EqualFold(attrs.ariaHidden, []byte("true")) {
 		return true
 	}
-	style := strings.ReplaceAll(strings.ToLower(attrs.style), " ", "")
-	return strings.Contains(style, "display:none") || strings.Contains(style, "visibility:hidden")
+	if len(attrs.style) == 0 {
+		return false
+	}
+	var style []byte
+	var buf [64]byte
+	if l := lowerASCII(buf[:0], attrs.style); l != nil {
+		style = l[:0]
+		for _, c := range l {
+			if c != ' ' {
+				style = append(style, c)
+			}
+		}
+	} else {
+		style = []byte(strings.ReplaceAll(strings.ToLower(string(attrs.style)), " ", ""))
+	}
+	return bytes.Contains(style, []byte("display:none")) || bytes.Contains(style, []byte("visibility:hidden"))
 }
 
 func hasToken(list, tok string) bool {
@@ -385,11 +375,12 @@ func hasToken(list, tok string) bool {
 	return false
 }
 
-func (w *htmlWalker) resolve(href string) string {
-	href = strings.TrimSpace(href)
-	if href == "" || strings.HasPrefix(href, "#") {
+func (w *htmlWalker) resolve(raw []byte) string {
+	raw = bytes.TrimSpace(raw)
+	if len(raw) == 0 || raw[0] == '#' {
 		return ""
 	}
+	href := string(raw)
 	var u *url.URL
 	var err error
 	if w.base != nil {
@@ -405,7 +396,7 @@ func (w *htmlWalker) resolve(href string) string {
 	return u.String()
 }
 
-func (w *htmlWalker) alternate(lang, href string) {
+func (w *htmlWalker) alternate(lang string, href []byte) {
 	u := w.resolve(href)
 	lang = strings.ToLower(strings.TrimSpace(lang))
 	if u == "" || lang == "" || w.seenAlt[lang+" "+u] {

@@ -87,6 +87,29 @@ func collapse(s string) string {
 	return strings.Join(strings.Fields(s), " ")
 }
 
+// appendCollapsed appends s to dst as collapse would return it.
+func appendCollapsed(dst, s []byte) []byte {
+	start := len(dst)
+	space := false // a space is due before the next field
+	for i := 0; i < len(s); {
+		r, size := rune(s[i]), 1
+		if r >= utf8.RuneSelf {
+			r, size = utf8.DecodeRune(s[i:])
+		}
+		if unicode.IsSpace(r) {
+			space = len(dst) > start
+		} else {
+			if space {
+				dst = append(dst, ' ')
+				space = false
+			}
+			dst = append(dst, s[i:i+size]...)
+		}
+		i += size
+	}
+	return dst
+}
+
 func parsePlain(d *Document, text string) {
 	var t textBuilder
 	// A blank line ends a paragraph; single newlines are wrapped lines.
