@@ -98,12 +98,13 @@ func (a *Analyzer) Analyze(doc *extract.Document, at time.Time) *Report {
 
 	// Second pass: claims with their stance, and therapies.
 	seenTherapy := map[string]bool{}
+	type kept struct {
+		claim int  // index in rep.Claims
+		rule  rule // the rule that found it
+	}
+	seenCat := map[string]kept{}
 	for _, s := range sents {
-		type kept struct {
-			claim int  // index in rep.Claims
-			rule  rule // the rule that found it
-		}
-		seenCat := map[string]kept{}
+		clear(seenCat)
 		for _, m := range s.matches {
 			o := a.Rules.owners[m.owner]
 			switch o.kind {
@@ -143,6 +144,10 @@ func (a *Analyzer) match(doc *extract.Document) []sentence {
 		toks = extract.Tokenize(doc.Text)
 	}
 	sents := make([]sentence, 0, len(doc.Sentences))
+	// The matches of all sentences share one array, each sentence holding
+	// its slice of it (capped, so that appending never overwrites another's).
+	var all []match
+	var cand []int
 	ti, bi := 0, 0
 	for _, sp := range doc.Sentences {
 		for bi < len(doc.Blocks) && doc.Blocks[bi].End < sp.End {
@@ -162,7 +167,11 @@ func (a *Analyzer) match(doc *extract.Document) []sentence {
 		s := sentence{span: sp, toks: toks[ti:j], lang: lang, block: blockStart}
 		ti = j
 		if len(s.toks) > 0 {
-			s.matches = a.Rules.m.find(nil, s.toks)
+			n := len(all)
+			all, cand = a.Rules.m.appendMatches(all, cand, s.toks)
+			if len(all) > n {
+				s.matches = all[n:len(all):len(all)]
+			}
 		}
 		for _, m := range s.matches {
 			if o := a.Rules.owners[m.owner]; o.kind == ownCue && cueKind(o.idx) == cueReporting {

@@ -203,6 +203,13 @@ type match struct {
 // at one start, the shortest match.
 func (m *matcher) find(dst []match, toks []extract.Token) []match {
 	var cand []int
+	dst, _ = m.appendMatches(dst, cand, toks)
+	return dst
+}
+
+// appendMatches is find with cand as scratch space for candidate patterns;
+// it returns the scratch space for the next call.
+func (m *matcher) appendMatches(dst []match, cand []int, toks []extract.Token) ([]match, []int) {
 	for i, t := range toks {
 		cand = m.trie.candidates(cand[:0], t.Norm)
 		if t.Norm[0] >= '0' && t.Norm[0] <= '9' {
@@ -214,7 +221,7 @@ func (m *matcher) find(dst []match, toks []extract.Token) []match {
 			}
 		}
 	}
-	return dst
+	return dst, cand
 }
 
 // matchFrom matches elems[k:] against toks[i:], returning the end token.
