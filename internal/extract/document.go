@@ -108,8 +108,9 @@ func Parse(body []byte, contentType, contentLang, pageURL string, opt Options) (
 	}
 	d.Sentences = segment(d.Text, d.Blocks)
 	d.Tokens = Tokenize(d.Text)
-	d.Lang = detectLanguage(d.Tokens, d.DeclaredLang)
-	d.BlockLang = blockLanguages(d.Tokens, d.Blocks, d.Lang)
+	sets := stopwordSets(d.Tokens)
+	d.Lang = detectLanguage(sets, d.DeclaredLang)
+	d.BlockLang = blockLanguages(d.Tokens, sets, d.Blocks, d.Lang)
 	return d, nil
 }
 

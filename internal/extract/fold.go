@@ -13,8 +13,6 @@ import (
 type Token struct {
 	Start, End int    // byte offsets of the original form in the text
 	Norm       string // folded form: lower case, no diacritics, œ→oe, ß→ss
-
-	normStart, normEnd int // while tokenizing: the folded form's place in the arena
 }
 
 // symbolTokens are the non-letter characters that carry meaning in claims
@@ -34,7 +32,7 @@ func AppendTokens(dst []Token, text string, base int) []Token {
 	if dst == nil {
 		dst = make([]Token, 0, len(text)/6+1)
 	}
-	tz := tokenizer{dst: dst, text: text, base: base, start: -1, first: len(dst)}
+	tz := tokenizer{dst: dst, text: text, base: base, start: -1}
 	for i := 0; i < len(text); {
 		c := text[i]
 		if c < utf8.RuneSelf {
@@ -77,10 +75,8 @@ func AppendTokens(dst []Token, text string, base int) []Token {
 	// The folded words were written one after another into b: one string
 	// for all of them, sliced.
 	arena := tz.b.String()
-	for i := tz.first; i < len(tz.dst); i++ {
-		if t := &tz.dst[i]; t.Norm == "" {
-			t.Norm = arena[t.normStart:t.normEnd]
-		}
+	for _, f := range tz.foldedWords {
+		tz.dst[f.tok].Norm = arena[f.start:f.end]
 	}
 	return tz.dst
 }
@@ -88,15 +84,18 @@ func AppendTokens(dst []Token, text string, base int) []Token {
 // tokenizer is AppendTokens' state. Most words are already folded: their
 // Norm is a substring of the text, and b is used only for the others.
 type tokenizer struct {
-	dst       []Token
-	first     int // first token added by this call
-	text      string
-	base      int
-	start     int  // start of the current word, -1 between words
-	folded    bool // the current word differs from its folded form, being written in b
-	wordStart int  // where the current folded word starts in b
-	b         strings.Builder
+	dst         []Token
+	foldedWords []foldedWord // the tokens whose Norm is in b
+	text        string
+	base        int
+	start       int  // start of the current word, -1 between words
+	folded      bool // the current word differs from its folded form, being written in b
+	wordStart   int  // where the current folded word starts in b
+	b           strings.Builder
 }
+
+// foldedWord is the place in the arena of a token's folded form.
+type foldedWord struct{ tok, start, end int }
 
 func (tz *tokenizer) begin(i int) {
 	if tz.start < 0 {
@@ -119,7 +118,8 @@ func (tz *tokenizer) flush(end int) {
 	}
 	t := Token{Start: tz.base + tz.start, End: tz.base + end}
 	if tz.folded {
-		t.normStart, t.normEnd = tz.wordStart, tz.b.Len() // Norm set at the end, from the arena
+		// Norm set at the end, from the arena.
+		tz.foldedWords = append(tz.foldedWords, foldedWord{len(tz.dst), tz.wordStart, tz.b.Len()})
 	} else {
 		t.Norm = tz.text[tz.start:end]
 	}

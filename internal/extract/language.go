@@ -12,8 +12,9 @@ var stopwordFiles embed.FS
 
 // languages are those with a stopword list, in a fixed order.
 type stopwordTable struct {
-	langs []string         // index → language
-	words map[string]uint8 // folded word → bit set of language indexes
+	langs  []string         // index → language
+	words  map[string]uint8 // folded word → bit set of language indexes
+	maxLen int              // the longest word's length
 }
 
 // stopwords maps a folded function word to the languages it belongs to.
@@ -38,18 +39,34 @@ var stopwords = sync.OnceValue(func() *stopwordTable {
 			if w == "" || strings.HasPrefix(w, "#") {
 				continue
 			}
-			t.words[Fold(w)] |= bit
+			fw := Fold(w)
+			t.words[fw] |= bit
+			t.maxLen = max(t.maxLen, len(fw))
 		}
 		f.Close()
 	}
 	return t
 })
 
-// detectLanguage returns the language of text by counting function words.
-// The declared language is kept unless the text clearly says otherwise: a
-// page declared "en" but written in French is French.
-func detectLanguage(toks []Token, declared string) string {
-	lang, confident := detectTokens(toks)
+// stopwordSets returns, for each token, the bit set of the languages it is
+// a function word of: looked up once for the page and each of its blocks.
+func stopwordSets(toks []Token) []uint8 {
+	sw := stopwords()
+	sets := make([]uint8, len(toks))
+	for i, t := range toks {
+		if len(t.Norm) <= sw.maxLen {
+			sets[i] = sw.words[t.Norm]
+		}
+	}
+	return sets
+}
+
+// detectLanguage returns the language of text by counting function words,
+// given the tokens' stopword sets. The declared language is kept unless the
+// text clearly says otherwise: a page declared "en" but written in French is
+// French.
+func detectLanguage(sets []uint8, declared string) string {
+	lang, confident := detectSets(sets)
 	if confident || declared == "" {
 		if lang != "" {
 			return lang
@@ -62,17 +79,17 @@ func detectLanguage(toks []Token, declared string) string {
 // list (fr, en, de, es, it). confident is false when the text is too short or
 // two languages are close.
 func DetectLanguage(text string) (lang string, confident bool) {
-	return detectTokens(Tokenize(text))
+	return detectSets(stopwordSets(Tokenize(text)))
 }
 
-func detectTokens(toks []Token) (lang string, confident bool) {
+func detectSets(sets []uint8) (lang string, confident bool) {
 	sw := stopwords()
 	var counts [8]int
-	if len(toks) > 5000 {
-		toks = toks[:5000]
+	if len(sets) > 5000 {
+		sets = sets[:5000]
 	}
-	for _, t := range toks {
-		if set := sw.words[t.Norm]; set != 0 {
+	for _, set := range sets {
+		if set != 0 {
 			for i := range sw.langs {
 				if set&(1<<i) != 0 {
 					counts[i]++
@@ -104,7 +121,7 @@ const minBlockWords = 12
 
 // blockLanguages gives each block its language: pages mix them (a French
 // testimonial on an English page, an English abstract on a French one).
-func blockLanguages(toks []Token, blocks []Span, page string) []string {
+func blockLanguages(toks []Token, sets []uint8, blocks []Span, page string) []string {
 	langs := make([]string, len(blocks))
 	ti := 0
 	for i, b := range blocks {
@@ -117,7 +134,7 @@ func blockLanguages(toks []Token, blocks []Span, page string) []string {
 		}
 		langs[i] = page
 		if j-ti >= minBlockWords {
-			if l, ok := detectTokens(toks[ti:j]); ok || l != "" && j-ti >= 3*minBlockWords {
+			if l, ok := detectSets(sets[ti:j]); ok || l != "" && j-ti >= 3*minBlockWords {
 				langs[i] = l
 			}
 		}

@@ -33,6 +33,12 @@ func segment(text string, blocks []Span) []Span {
 		start := b.Start
 		i := b.Start
 		for i < b.End {
+			// Every byte other than these starts no terminator (… is
+			// E2 80 A6, and E2 is never inside a rune).
+			if c := text[i]; c != '.' && c != '!' && c != '?' && c != 0xE2 {
+				i++
+				continue
+			}
 			r, size := utf8.DecodeRuneInString(text[i:b.End])
 			if r != '.' && r != '!' && r != '?' && r != '…' {
 				i += size
@@ -132,7 +138,22 @@ func abbreviationBefore(text string, sentStart, dot int) bool {
 	if utf8.RuneCountInString(word) == 1 {
 		return true
 	}
-	return abbreviations[Fold(word)]
+	// Fold lower-cases ASCII as this does, without allocating.
+	var buf [8]byte // longer than any abbreviation
+	if len(word) > len(buf) {
+		return abbreviations[Fold(word)]
+	}
+	for i := 0; i < len(word); i++ {
+		c := word[i]
+		if c >= utf8.RuneSelf {
+			return abbreviations[Fold(word)]
+		}
+		if 'A' <= c && c <= 'Z' {
+			c += 'a' - 'A'
+		}
+		buf[i] = c
+	}
+	return abbreviations[string(buf[:len(word)])]
 }
 
 func trimSpan(text string, s Span) Span {
