@@ -37,6 +37,7 @@ type sentence struct {
 // against which authorisations are checked.
 func (a *Analyzer) Analyze(doc *extract.Document, at time.Time) *Report {
 	sents := a.match(doc)
+	q := &quotes{text: doc.Text}
 	rep := &Report{URL: doc.URL, Lang: doc.Lang, Title: doc.Title, Therapies: []Therapy{}, Claims: []Claim{}}
 
 	// First pass: the page's voice, from its cues. Claims are counted by
@@ -49,7 +50,7 @@ func (a *Analyzer) Analyze(doc *extract.Document, at time.Time) *Report {
 			o := a.Rules.owners[m.owner]
 			switch {
 			case o.kind == ownCue && cueKind(o.idx) == cueFirstPerson:
-				if !inQuotes(doc.Text, s.block, s.toks[m.start].Start) {
+				if !q.inQuotes(s.block, s.toks[m.start].Start) {
 					fp++
 				}
 			case o.kind == ownCue && (cueKind(o.idx) == cueCritical || cueKind(o.idx) == cueNegation):
@@ -65,7 +66,7 @@ func (a *Analyzer) Analyze(doc *extract.Document, at time.Time) *Report {
 				if a.Rules.rules[o.idx].category == "offer" {
 					hasOffer = true
 				}
-				attrib = attrib || a.attributed(doc.Text, s, m)
+				attrib = attrib || a.attributed(q, s, m)
 			}
 		}
 		if claimed {
@@ -119,7 +120,7 @@ func (a *Analyzer) Analyze(doc *extract.Document, at time.Time) *Report {
 				// One claim per category and sentence; where rules of two
 				// languages match, the sentence's language names it.
 				r := a.Rules.rules[o.idx]
-				c := a.claim(doc.Text, s, m, r, rep.Voice)
+				c := a.claim(q, s, m, r, rep.Voice)
 				if k, seen := seenCat[r.category]; seen {
 					if r.lang == s.lang && k.rule.lang != s.lang {
 						rep.Claims[k.claim] = c
@@ -210,7 +211,8 @@ func containedInLonger(ms []match, m match, owners []owner) bool {
 	return false
 }
 
-func (a *Analyzer) claim(text string, s sentence, m match, r rule, voice string) Claim {
+func (a *Analyzer) claim(q *quotes, s sentence, m match, r rule, voice string) Claim {
+	text := q.text
 	ms, me := s.toks[m.start].Start, s.toks[m.end-1].End
 	start, end := s.span.Start, s.span.End
 	if end-start > maxQuote {
@@ -220,7 +222,7 @@ func (a *Analyzer) claim(text string, s sentence, m match, r rule, voice string)
 	// lies within the quote, so it is a slice of the copy.
 	quote := strings.Clone(text[start:end])
 	return Claim{
-		Category: r.category, Stance: a.stance(text, s, m, voice), Quote: quote,
+		Category: r.category, Stance: a.stance(q, s, m, voice), Quote: quote,
 		Rule: r.id, Start: start, End: end, Match: quote[ms-start : me-start], R5122: a.Rules.r5122[r.category],
 	}
 }

@@ -1,6 +1,10 @@
 package claims
 
-import "strings"
+import (
+	"slices"
+	"sort"
+	"strings"
+)
 
 // negativeStart are words that make a claim by themselves ("sans effets
 // secondaires", "aucun risque"): a French "ne" before them is part of the
@@ -24,7 +28,7 @@ const nearWindow = 3
 // stance decides whether the page asserts the claim, reports someone else's,
 // or denies it. Negation wins; then the page's voice; on a neutral page,
 // attribution or quotation marks make the claim reported.
-func (a *Analyzer) stance(text string, s sentence, m match, voice string) string {
+func (a *Analyzer) stance(q *quotes, s sentence, m match, voice string) string {
 	if a.negated(s, m) {
 		return Negated
 	}
@@ -36,7 +40,7 @@ func (a *Analyzer) stance(text string, s sentence, m match, voice string) string
 		// them: that is promotion (R.5122-4 6° and 12°).
 		return Promotional
 	}
-	if a.attributed(text, s, m) {
+	if a.attributed(q, s, m) {
 		return Reported
 	}
 	return Promotional
@@ -85,28 +89,75 @@ func (a *Analyzer) negated(s sentence, m match) bool {
 
 // attributed reports whether the claim is put in someone else's mouth: a
 // reporting verb in its sentence, or quotation marks around it.
-func (a *Analyzer) attributed(text string, s sentence, m match) bool {
-	return s.reporting || inQuotes(text, s.block, s.toks[m.start].Start)
+func (a *Analyzer) attributed(q *quotes, s sentence, m match) bool {
+	return s.reporting || q.inQuotes(s.block, s.toks[m.start].Start)
 }
 
 // quoteLookback bounds how far back an opening quotation mark is looked for.
 const quoteLookback = 600
 
-// inQuotes reports whether position pos of text lies inside quotation
+// quotes indexes the quotation marks of a page's text, so that counting
+// those before a claim is a search, not a scan of up to quoteLookback bytes
+// for each claim and cue. Built on first use.
+type quotes struct {
+	text  string
+	built bool
+	start []int      // offsets of the marks, ascending
+	end   []int      // their ends (marks never overlap: ascending too)
+	cum   [][6]int32 // cum[i]: marks of each kind among the first i
+}
+
+// The marks counted, by kind.
+var quoteMarks = [6]string{"«", "»", "“", "”", "„", "\""}
+
+func (q *quotes) build() {
+	q.built = true
+	q.cum = append(q.cum, [6]int32{})
+	t := q.text
+	for i := 0; i < len(t); i++ {
+		if c := t[i]; c != '"' && c != 0xC2 && c != 0xE2 {
+			continue
+		}
+		for k, mark := range quoteMarks {
+			if strings.HasPrefix(t[i:], mark) {
+				c := q.cum[len(q.cum)-1]
+				c[k]++
+				q.start = append(q.start, i)
+				q.end = append(q.end, i+len(mark))
+				q.cum = append(q.cum, c)
+				i += len(mark) - 1
+				break
+			}
+		}
+	}
+}
+
+// inQuotes reports whether position pos of the text lies inside quotation
 // marks opened since from (looking back quoteLookback bytes at most).
-func inQuotes(text string, from, pos int) bool {
+func (q *quotes) inQuotes(from, pos int) bool {
 	if pos-from > quoteLookback {
 		from = pos - quoteLookback
 	}
-	seg := text[from:pos]
-	if strings.Count(seg, "«") > strings.Count(seg, "»") {
+	if !q.built {
+		q.build()
+	}
+	// The marks wholly within [from, pos).
+	lo, _ := slices.BinarySearch(q.start, from)
+	hi := sort.Search(len(q.end), func(i int) bool { return q.end[i] > pos })
+	var n [6]int32
+	if hi > lo {
+		for k := range n {
+			n[k] = q.cum[hi][k] - q.cum[lo][k]
+		}
+	}
+	if n[0] > n[1] { // « »
 		return true
 	}
-	if strings.Count(seg, "“") > strings.Count(seg, "”") {
+	if n[2] > n[3] { // “ ”
 		return true
 	}
-	if strings.Count(seg, "„") > strings.Count(seg, "“") {
+	if n[4] > n[2] { // „ “
 		return true
 	}
-	return strings.Count(seg, "\"")%2 == 1
+	return n[5]%2 == 1
 }
