@@ -19,6 +19,7 @@ import (
 //	#         a number
 type element struct {
 	alts     []alt
+	first    [4]uint64 // the first bytes of alts' words: a token starting otherwise is not accepted
 	number   bool
 	optional bool
 	gap      int // > 0: skip 0..gap tokens
@@ -64,6 +65,8 @@ func compilePattern(src string) ([]element, error) {
 				return nil, fmt.Errorf("pattern %q: %q is not one word (write words apart, e.g. \"l effet\" for \"l'effet\")", src, a)
 			}
 			e.alts = append(e.alts, alt{word: toks[0].Norm, prefix: prefix})
+			c := toks[0].Norm[0]
+			e.first[c>>6] |= 1 << (c & 63)
 		}
 		elems = append(elems, e)
 	}
@@ -80,8 +83,14 @@ func compilePattern(src string) ([]element, error) {
 }
 
 func (e *element) accepts(tok string) bool {
+	if tok == "" {
+		return false
+	}
 	if e.number {
-		return tok != "" && tok[0] >= '0' && tok[0] <= '9'
+		return tok[0] >= '0' && tok[0] <= '9'
+	}
+	if c := tok[0]; e.first[c>>6]&(1<<(c&63)) == 0 {
+		return false
 	}
 	for _, a := range e.alts {
 		if tok == a.word || a.prefix && strings.HasPrefix(tok, a.word) {

@@ -112,23 +112,35 @@ var quoteMarks = [6]string{"«", "»", "“", "”", "„", "\""}
 
 func (q *quotes) build() {
 	q.built = true
-	q.cum = append(q.cum, [6]int32{})
+	// Every mark starts with one of these bytes (0xC2 and 0xE2 only ever
+	// start a rune); IndexByte finds them far faster than a loop.
+	type mark struct{ start, kind int }
+	var marks []mark
 	t := q.text
-	for i := 0; i < len(t); i++ {
-		if c := t[i]; c != '"' && c != 0xC2 && c != 0xE2 {
-			continue
-		}
-		for k, mark := range quoteMarks {
-			if strings.HasPrefix(t[i:], mark) {
-				c := q.cum[len(q.cum)-1]
-				c[k]++
-				q.start = append(q.start, i)
-				q.end = append(q.end, i+len(mark))
-				q.cum = append(q.cum, c)
-				i += len(mark) - 1
+	for _, b := range []byte{'"', 0xC2, 0xE2} {
+		for off := 0; ; {
+			i := strings.IndexByte(t[off:], b)
+			if i < 0 {
 				break
 			}
+			i += off
+			off = i + 1
+			for k, m := range quoteMarks {
+				if strings.HasPrefix(t[i:], m) {
+					marks = append(marks, mark{i, k})
+					break
+				}
+			}
 		}
+	}
+	slices.SortFunc(marks, func(a, b mark) int { return a.start - b.start })
+	q.start = make([]int, len(marks))
+	q.end = make([]int, len(marks))
+	q.cum = make([][6]int32, len(marks)+1)
+	for i, m := range marks {
+		q.start[i], q.end[i] = m.start, m.start+len(quoteMarks[m.kind])
+		q.cum[i+1] = q.cum[i]
+		q.cum[i+1][m.kind]++
 	}
 }
 
