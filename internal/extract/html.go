@@ -82,7 +82,7 @@ type htmlWalker struct {
 	main       textBuilder
 	boiler     textBuilder
 	anchor     *Link // the <a> being read
-	anchorText strings.Builder
+	anchorText []byte
 	seenLink   map[string]bool
 	seenImg    map[string]bool
 	seenAlt    map[string]bool
@@ -244,7 +244,7 @@ func (w *htmlWalker) text(s []byte) {
 		return
 	}
 	if w.anchor != nil {
-		w.anchorText.Write(s)
+		w.anchorText = append(w.anchorText, s...)
 	}
 	w.out().write(s)
 }
@@ -411,12 +411,13 @@ func (w *htmlWalker) closeAnchor() {
 		return
 	}
 	l := *w.anchor
-	l.Text = collapse(w.anchorText.String())
+	w.scratch = appendCollapsed(w.scratch[:0], w.anchorText)
+	l.Text = string(w.scratch)
 	if l.Lang == "" {
 		l.Lang = switcherLang(l.Text)
 	}
 	w.anchor = nil
-	w.anchorText.Reset()
+	w.anchorText = w.anchorText[:0]
 	if w.seenLink[l.URL] {
 		return
 	}
@@ -436,7 +437,16 @@ func (w *htmlWalker) finish() {
 // switcherLang reads a language switcher's label: "Français", "FR",
 // "Version française" → "fr".
 func switcherLang(label string) string {
-	switch Fold(strings.Trim(label, " []()|/")) {
+	label = strings.Trim(label, " []()|/")
+	if len(label) > 64 { // folded, still longer than any label below
+		return ""
+	}
+	var buf [64]byte
+	folded := lowerASCII(buf[:0], []byte(label)) // Fold, for ASCII
+	if folded == nil {
+		folded = []byte(Fold(label))
+	}
+	switch string(folded) {
 	case "fr", "francais", "version francaise", "french", "en francais", "fr-fr":
 		return "fr"
 	case "en", "english", "anglais", "english version", "englisch":

@@ -31,10 +31,17 @@ func (t *textBuilder) write(s []byte) {
 				continue
 			}
 			t.startChar()
-			// Copy the run of ordinary ASCII at once.
+			// Copy the run of ordinary ASCII at once, with the single
+			// spaces between words: the loop would write them as they are.
 			j := i
-			for j < len(s) && s[j] > ' ' && s[j] < 0x7f {
-				j++
+			for j < len(s) {
+				if c := s[j]; c > ' ' && c < 0x7f {
+					j++
+				} else if c == ' ' && j+1 < len(s) && s[j+1] > ' ' && s[j+1] < 0x7f {
+					j += 2
+				} else {
+					break
+				}
 			}
 			t.b.WriteByte(c)
 			t.b.Write(s[i:j])
