@@ -120,16 +120,15 @@ func (a *Analyzer) Analyze(doc *extract.Document, at time.Time) *Report {
 				// One claim per category and sentence; where rules of two
 				// languages match, the sentence's language names it.
 				r := a.Rules.rules[o.idx]
-				c := a.claim(q, s, m, r, rep.Voice)
 				if k, seen := seenCat[r.category]; seen {
 					if r.lang == s.lang && k.rule.lang != s.lang {
-						rep.Claims[k.claim] = c
+						rep.Claims[k.claim] = a.claim(q, s, m, r, rep.Voice)
 						seenCat[r.category] = kept{k.claim, r}
 					}
 					continue
 				}
 				seenCat[r.category] = kept{len(rep.Claims), r}
-				rep.Claims = append(rep.Claims, c)
+				rep.Claims = append(rep.Claims, a.claim(q, s, m, r, rep.Voice))
 			}
 		}
 	}
@@ -220,7 +219,11 @@ func (a *Analyzer) claim(q *quotes, s sentence, m match, r rule, voice string) C
 	}
 	// A copy: a report outlives its page's text, which is large. The match
 	// lies within the quote, so it is a slice of the copy.
-	quote := strings.Clone(text[start:end])
+	// The claims of one sentence share their copy.
+	if start != q.quoteStart || end != q.quoteEnd || q.quote == "" {
+		q.quoteStart, q.quoteEnd, q.quote = start, end, strings.Clone(text[start:end])
+	}
+	quote := q.quote
 	return Claim{
 		Category: r.category, Stance: a.stance(q, s, m, voice), Quote: quote,
 		Rule: r.id, Start: start, End: end, Match: quote[ms-start : me-start], R5122: a.Rules.r5122[r.category],

@@ -98,13 +98,17 @@ const quoteLookback = 600
 
 // quotes indexes the quotation marks of a page's text, so that counting
 // those before a claim is a search, not a scan of up to quoteLookback bytes
-// for each claim and cue. Built on first use.
+// for each claim and cue. Built on first use. It also keeps the last quote
+// copied out of the text.
 type quotes struct {
 	text  string
 	built bool
 	start []int      // offsets of the marks, ascending
 	end   []int      // their ends (marks never overlap: ascending too)
 	cum   [][6]int32 // cum[i]: marks of each kind among the first i
+
+	quoteStart, quoteEnd int    // the last claim's quote, text[quoteStart:quoteEnd]
+	quote                string // copied
 }
 
 // The marks counted, by kind.
