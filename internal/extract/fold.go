@@ -39,9 +39,17 @@ func AppendTokens(dst []Token, text string, base int) []Token {
 			switch {
 			case 'a' <= c && c <= 'z' || '0' <= c && c <= '9':
 				tz.begin(i)
-				if tz.folded {
-					tz.b.WriteByte(c)
+				// The rest of the run needs no folding: copied at once,
+				// or, when the word is not being folded, skipped.
+				j := i + 1
+				for j < len(text) && ('a' <= text[j] && text[j] <= 'z' || '0' <= text[j] && text[j] <= '9') {
+					j++
 				}
+				if tz.folded {
+					tz.b.WriteString(text[i:j])
+				}
+				i = j
+				continue
 			case 'A' <= c && c <= 'Z':
 				tz.begin(i)
 				tz.fold(i)
