@@ -167,7 +167,9 @@ func (t *trie) addColumn(c byte) {
 func (t *trie) candidates(dst []int, tok string) []int {
 	node := 0
 	for i := 0; i < len(tok); i++ {
-		dst = append(dst, t.prefix[node]...)
+		if p := t.prefix[node]; len(p) > 0 {
+			dst = append(dst, p...)
+		}
 		c := t.class[tok[i]]
 		if c == 0 {
 			return dst
@@ -235,29 +237,36 @@ func (m *matcher) appendMatches(dst []match, cand []int, toks []extract.Token) (
 
 // matchFrom matches elems[k:] against toks[i:], returning the end token.
 func (m *matcher) matchFrom(elems []element, k int, toks []extract.Token, i int) (int, bool) {
-	if k == len(elems) {
-		return i, true
-	}
-	e := &elems[k]
-	switch {
-	case e.gap > 0:
-		for skip := 0; skip <= e.gap && i+skip <= len(toks); skip++ {
-			if end, ok := m.matchFrom(elems, k+1, toks, i+skip); ok {
-				return end, true
+	for ; k < len(elems); k++ {
+		e := &elems[k]
+		switch {
+		case e.gap > 0:
+			// A pattern never ends with a gap. When a plain word follows
+			// it, only the positions that word accepts are worth trying.
+			next := &elems[k+1]
+			plain := next.gap == 0 && !next.optional
+			for skip := 0; skip <= e.gap && i+skip <= len(toks); skip++ {
+				if j := i + skip; plain && (j == len(toks) || !next.accepts(toks[j].Norm)) {
+					continue
+				}
+				if end, ok := m.matchFrom(elems, k+1, toks, i+skip); ok {
+					return end, true
+				}
 			}
-		}
-		return 0, false
-	case e.optional:
-		if i < len(toks) && e.accepts(toks[i].Norm) {
-			if end, ok := m.matchFrom(elems, k+1, toks, i+1); ok {
-				return end, true
+			return 0, false
+		case e.optional:
+			if i < len(toks) && e.accepts(toks[i].Norm) {
+				if end, ok := m.matchFrom(elems, k+1, toks, i+1); ok {
+					return end, true
+				}
 			}
+			// Without it: the next element at i.
+		default:
+			if i == len(toks) || !e.accepts(toks[i].Norm) {
+				return 0, false
+			}
+			i++
 		}
-		return m.matchFrom(elems, k+1, toks, i)
-	default:
-		if i < len(toks) && e.accepts(toks[i].Norm) {
-			return m.matchFrom(elems, k+1, toks, i+1)
-		}
-		return 0, false
 	}
+	return i, true
 }
