@@ -380,6 +380,9 @@ func (w *htmlWalker) resolve(raw []byte) string {
 	if len(raw) == 0 || raw[0] == '#' {
 		return ""
 	}
+	if u, ok := resolveFast(w.base, raw); ok {
+		return u
+	}
 	href := string(raw)
 	var u *url.URL
 	var err error
