@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"net/url"
 	"strings"
+	"sync"
 	"unicode/utf8"
 
 	"golang.org/x/net/html"
@@ -61,11 +62,37 @@ var boilerplateWords = []string{
 	"contentinfo", "related", "newsletter", "sidebar",
 }
 
+// tagKind is the set of the tables above an element is in.
+type tagKind uint8
+
+const (
+	kindInvisible tagKind = 1 << iota
+	kindInHead
+	kindBlock
+	kindInline
+	kindVoid
+)
+
+// tagKinds merges the tables: one lookup per tag, not five.
+var tagKinds = sync.OnceValue(func() map[atom.Atom]tagKind {
+	m := map[atom.Atom]tagKind{}
+	for _, t := range []struct {
+		set  map[atom.Atom]bool
+		kind tagKind
+	}{{invisible, kindInvisible}, {inHead, kindInHead}, {blockLevel, kindBlock}, {inlineFormatting, kindInline}, {void, kindVoid}} {
+		for a := range t.set {
+			m[a] |= t.kind
+		}
+	}
+	return m
+})
+
 // maxDepth bounds the stack of open elements.
 const maxDepth = 256
 
 type frame struct {
 	tag         atom.Atom
+	block       bool // the element is block-level
 	boilerplate bool // this element opened a boilerplate region
 	invisible   bool
 	inArticle   bool // inside <article> or <main>
@@ -73,6 +100,8 @@ type frame struct {
 
 type htmlWalker struct {
 	d          *Document
+	kinds      map[atom.Atom]tagKind // tagKinds()
+	heads      int                   // open <head> elements
 	base       *url.URL
 	stack      []frame
 	boilerDeep int // open boilerplate elements
@@ -90,7 +119,7 @@ type htmlWalker struct {
 }
 
 func parseHTML(d *Document, text []byte, base *url.URL) {
-	w := &htmlWalker{d: d, base: base, seenLink: map[string]bool{}, seenImg: map[string]bool{}, seenAlt: map[string]bool{}}
+	w := &htmlWalker{d: d, kinds: tagKinds(), base: base, seenLink: map[string]bool{}, seenImg: map[string]bool{}, seenAlt: map[string]bool{}}
 	z := html.NewTokenizerFragment(bytes.NewReader(text), "")
 	z.SetMaxBuf(0)
 	var attrs attributes
@@ -105,7 +134,7 @@ func parseHTML(d *Document, text []byte, base *url.URL) {
 		case html.StartTagToken, html.SelfClosingTagToken:
 			raw := z.Raw()
 			a := tagAtom(raw, false)
-			if inlineFormatting[a] {
+			if w.kinds[a]&kindInline != 0 {
 				attrs = attributes{}
 			} else {
 				readAttrs(z, raw, &attrs)
@@ -122,6 +151,8 @@ func (w *htmlWalker) inArticle() bool {
 }
 
 func (w *htmlWalker) start(a atom.Atom, attrs *attributes, selfClosing bool) {
+	k := w.kinds[a]
+	block := k&kindBlock != 0
 	switch a {
 	case atom.Html:
 		if l := attrs.lang; len(l) > 0 {
@@ -172,11 +203,11 @@ func (w *htmlWalker) start(a atom.Atom, attrs *attributes, selfClosing bool) {
 	}
 	// Content that belongs to the body closes a <head> left open: a page
 	// without </head> must not hide its whole text.
-	if w.headOpen() && (a == atom.Body || blockLevel[a] && !inHead[a] || a == atom.A || a == atom.Img) {
+	if w.heads > 0 && (a == atom.Body || block && k&kindInHead == 0 || a == atom.A || a == atom.Img) {
 		w.end(atom.Head)
 	}
-	if void[a] || selfClosing && a == 0 {
-		if blockLevel[a] {
+	if k&kindVoid != 0 || selfClosing && a == 0 {
+		if block {
 			w.out().block()
 		}
 		return
@@ -184,21 +215,24 @@ func (w *htmlWalker) start(a atom.Atom, attrs *attributes, selfClosing bool) {
 	if len(w.stack) >= maxDepth {
 		// Hostile nesting: deeper elements are read as text of the
 		// deepest one kept, so that closing tags never scan a long stack.
-		if blockLevel[a] {
+		if block {
 			w.out().block()
 		}
 		return
 	}
-	f := frame{tag: a, inArticle: w.inArticle() || a == atom.Article || a == atom.Main}
-	if invisible[a] || isHidden(attrs) {
+	f := frame{tag: a, block: block, inArticle: w.inArticle() || a == atom.Article || a == atom.Main}
+	if k&kindInvisible != 0 || isHidden(attrs) {
 		f.invisible = true
 		w.hidden++
 	} else if w.isBoilerplate(a, attrs, f.inArticle) {
 		f.boilerplate = true
 		w.boilerDeep++
 	}
-	if blockLevel[a] {
+	if block {
 		w.out().block()
+	}
+	if a == atom.Head {
+		w.heads++
 	}
 	w.stack = append(w.stack, f)
 }
@@ -216,14 +250,17 @@ func (w *htmlWalker) end(a atom.Atom) {
 		i--
 	}
 	if i < 0 {
-		if blockLevel[a] {
+		if w.kinds[a]&kindBlock != 0 {
 			w.out().block()
 		}
 		return
 	}
 	for j := len(w.stack) - 1; j >= i; j-- {
-		if blockLevel[w.stack[j].tag] {
+		if w.stack[j].block {
 			w.out().block()
+		}
+		if w.stack[j].tag == atom.Head {
+			w.heads--
 		}
 		if w.stack[j].invisible {
 			w.hidden--
@@ -458,14 +495,4 @@ func switcherLang(label string) string {
 		return "de"
 	}
 	return ""
-}
-
-// headOpen reports whether a <head> element is open.
-func (w *htmlWalker) headOpen() bool {
-	for _, f := range w.stack {
-		if f.tag == atom.Head {
-			return true
-		}
-	}
-	return false
 }
