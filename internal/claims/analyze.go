@@ -2,6 +2,7 @@ package claims
 
 import (
 	"math"
+	"math/bits"
 	"strings"
 	"time"
 
@@ -42,10 +43,11 @@ func (a *Analyzer) Analyze(doc *extract.Document, at time.Time) *Report {
 
 	// First pass: the page's voice, from its cues. Claims are counted by
 	// sentence: one sentence matched by many rules is one statement.
-	var fp, critical, scientific, attributed, byVerb, claimSentences int
+	var fp, critical, scientific, attributed, byVerb, claimSentences, claims int
 	hasOffer, frenchPatients := false, false
 	for _, s := range sents {
 		claimed, attrib := false, false
+		var cats uint32 // the categories claimed: one claim each
 		for _, m := range s.matches {
 			o := a.Rules.owners[m.owner]
 			switch {
@@ -63,12 +65,14 @@ func (a *Analyzer) Analyze(doc *extract.Document, at time.Time) *Report {
 				frenchPatients = true
 			case o.kind == ownRule:
 				claimed = true
+				cats |= 1 << a.Rules.rules[o.idx].cat
 				if a.Rules.rules[o.idx].category == "offer" {
 					hasOffer = true
 				}
 				attrib = attrib || a.attributed(q, s, m)
 			}
 		}
+		claims += bits.OnesCount32(cats)
 		if claimed {
 			claimSentences++
 			if attrib {
@@ -98,6 +102,7 @@ func (a *Analyzer) Analyze(doc *extract.Document, at time.Time) *Report {
 	}
 
 	// Second pass: claims with their stance, and therapies.
+	rep.Claims = make([]Claim, 0, claims)
 	seenTherapy := map[string]bool{}
 	type kept struct {
 		claim int  // index in rep.Claims

@@ -148,6 +148,7 @@ type owner struct {
 
 type rule struct {
 	id, category string
+	cat          int    // the category's index in Categories
 	lang         string // the id's prefix: "fr" for fr.safety.no-risk
 }
 
@@ -171,8 +172,10 @@ type Rules struct {
 func compileRules(files map[string][]byte) (*Rules, error) {
 	r := &Rules{m: newMatcher(), r5122: map[string]string{}}
 	known := map[string]bool{}
-	for _, c := range Categories {
+	catIndex := map[string]int{}
+	for i, c := range Categories {
 		known[c] = true
+		catIndex[c] = i
 	}
 	validClass := map[string]bool{}
 	for _, c := range Classes {
@@ -214,7 +217,7 @@ func compileRules(files map[string][]byte) (*Rules, error) {
 			}
 			o := len(r.owners)
 			r.owners = append(r.owners, owner{kind: ownRule, idx: len(r.rules)})
-			r.rules = append(r.rules, rule{id: ru.ID, category: ru.Category, lang: strings.SplitN(ru.ID, ".", 2)[0]})
+			r.rules = append(r.rules, rule{id: ru.ID, category: ru.Category, cat: catIndex[ru.Category], lang: strings.SplitN(ru.ID, ".", 2)[0]})
 			for _, p := range ru.Patterns {
 				if err := r.m.add(p, o); err != nil {
 					return nil, fmt.Errorf("%s: %w", where, err)
