@@ -19,6 +19,9 @@ var abbreviations = map[string]bool{
 	"resp": true, "usw": true, "evtl": true, "ggf": true, "nr": true, "str": true,
 }
 
+// terminatorBytes start the runes that end sentences: . ! ? and … (E2 80 A6).
+const terminatorBytes = ".!?\xe2"
+
 // maxSentence bounds a sentence: longer runs of text (a page of one giant
 // line) are cut at a space, so that work per sentence stays local.
 const maxSentence = 2000
@@ -32,12 +35,23 @@ func segment(text string, blocks []Span) []Span {
 	for _, b := range blocks {
 		start := b.Start
 		i := b.Start
+		// Every byte other than these starts no terminator (… is E2 80
+		// A6, and E2 is never inside a rune): the next of each is found
+		// with IndexByte, and i jumps to the nearest.
+		next := [len(terminatorBytes)]int{-1, -1, -1, -1}
 		for i < b.End {
-			// Every byte other than these starts no terminator (… is
-			// E2 80 A6, and E2 is never inside a rune).
-			if c := text[i]; c != '.' && c != '!' && c != '?' && c != 0xE2 {
-				i++
-				continue
+			j := b.End
+			for k := range len(terminatorBytes) {
+				if next[k] < i {
+					next[k] = b.End
+					if n := strings.IndexByte(text[i:b.End], terminatorBytes[k]); n >= 0 {
+						next[k] = i + n
+					}
+				}
+				j = min(j, next[k])
+			}
+			if i = j; i >= b.End {
+				break
 			}
 			r, size := utf8.DecodeRuneInString(text[i:b.End])
 			if r != '.' && r != '!' && r != '?' && r != '…' {
