@@ -248,3 +248,16 @@ func TestHostileMarkupDoesNotHideText(t *testing.T) {
 		})
 	}
 }
+
+func TestStopwordLookupMatchesMap(t *testing.T) {
+	sw := stopwords()
+	words := []string{"", "x", "zzzzzzzzzzzzzzzzzzzzzzzzzzzz", "nous", "the", "und", "de"}
+	for w := range sw.words {
+		words = append(words, w, w+"x", w[:len(w)-1])
+	}
+	for _, w := range words {
+		if got, want := sw.lookup(w), sw.words[w]; got != want {
+			t.Errorf("lookup(%q) = %b, want %b", w, got, want)
+		}
+	}
+}
