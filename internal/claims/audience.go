@@ -185,8 +185,11 @@ func MergeAudience(pages []Audience) Audience {
 
 func mentionsCity(text string, toks []extract.Token, cities map[string][][]string) bool {
 	for i, t := range toks {
+		if !capitalised(text, t) { // cheaper than the lookup, and as necessary
+			continue
+		}
 		for _, c := range cities[t.Norm] {
-			if i+len(c) <= len(toks) && matchesWords(toks[i:i+len(c)], c) && capitalised(text, t) {
+			if i+len(c) <= len(toks) && matchesWords(toks[i:i+len(c)], c) {
 				return true
 			}
 		}
