@@ -80,30 +80,20 @@ func AppendTokens(dst []Token, text string, base int) []Token {
 		i += size
 	}
 	tz.flush(len(text))
-	// The folded words were written one after another into b: one string
-	// for all of them, sliced.
-	arena := tz.b.String()
-	for _, f := range tz.foldedWords {
-		tz.dst[f.tok].Norm = arena[f.start:f.end]
-	}
 	return tz.dst
 }
 
 // tokenizer is AppendTokens' state. Most words are already folded: their
 // Norm is a substring of the text, and b is used only for the others.
 type tokenizer struct {
-	dst         []Token
-	foldedWords []foldedWord // the tokens whose Norm is in b
-	text        string
-	base        int
-	start       int  // start of the current word, -1 between words
-	folded      bool // the current word differs from its folded form, being written in b
-	wordStart   int  // where the current folded word starts in b
-	b           strings.Builder
+	dst       []Token
+	text      string
+	base      int
+	start     int  // start of the current word, -1 between words
+	folded    bool // the current word differs from its folded form, being written in b
+	wordStart int  // where the current folded word starts in b
+	b         strings.Builder
 }
-
-// foldedWord is the place in the arena of a token's folded form.
-type foldedWord struct{ tok, start, end int }
 
 func (tz *tokenizer) begin(i int) {
 	if tz.start < 0 {
@@ -126,8 +116,10 @@ func (tz *tokenizer) flush(end int) {
 	}
 	t := Token{Start: tz.base + tz.start, End: tz.base + end}
 	if tz.folded {
-		// Norm set at the end, from the arena.
-		tz.foldedWords = append(tz.foldedWords, foldedWord{len(tz.dst), tz.wordStart, tz.b.Len()})
+		// The folded words are written one after another into b, which
+		// never changes what it has returned: each is a slice of it, not a
+		// string of its own.
+		t.Norm = tz.b.String()[tz.wordStart:]
 	} else {
 		t.Norm = tz.text[tz.start:end]
 	}
