@@ -123,7 +123,11 @@ func (tz *tokenizer) flush(end int) {
 	} else {
 		t.Norm = tz.text[tz.start:end]
 	}
-	tz.dst = append(tz.dst, t)
+	// A word of combining marks alone folds to nothing: it is no word
+	// (matchers may read a token's first byte).
+	if t.Norm != "" {
+		tz.dst = append(tz.dst, t)
+	}
 	tz.start, tz.folded = -1, false
 }
 
