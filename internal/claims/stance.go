@@ -22,6 +22,10 @@ var negators = map[string]bool{
 	"never": true, "without": true, "ohne": true, "kein": true, "keine": true, "nicht": true,
 }
 
+// continuesNegation are words that carry on a negative claim rather than
+// deny it: "sans prélèvement ni cicatrice", "no pain nor scarring".
+var continuesNegation = map[string]bool{"ni": true, "nor": true, "noch": true}
+
 // nearWindow is how many words may stand between a negator and its claim.
 const nearWindow = 3
 
@@ -68,7 +72,9 @@ func (a *Analyzer) negated(s sentence, m match) bool {
 		// A negator inside a gapped match ("les essais n'ont pas montré de
 		// bénéfice") negates it, unless it is the claim's own negative word
 		// ("peu ou pas d'effets secondaires").
-		inside := c.start > m.start && c.end <= m.end && !negativeStart[s.toks[c.start].Norm]
+		// Nor does a "ni" that carries on a claim begun by a negative word.
+		inner := s.toks[c.start].Norm
+		inside := c.start > m.start && c.end <= m.end && !negativeStart[inner] && !(negStart && continuesNegation[inner])
 		switch cueKind(o.idx) {
 		case cueNegation:
 			if c.end <= m.start || c.start >= m.end {
