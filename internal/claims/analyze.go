@@ -126,9 +126,16 @@ func (a *Analyzer) Analyze(doc *extract.Document, at time.Time) *Report {
 				// languages match, the sentence's language names it.
 				r := a.Rules.rules[o.idx]
 				if k, seen := seenCat[r.category]; seen {
-					if r.lang == s.lang && k.rule.lang != s.lang {
-						rep.Claims[k.claim] = a.claim(q, s, m, r, rep.Voice)
-						seenCat[r.category] = kept{k.claim, r}
+					// A sentence that asserts a claim asserts it even if
+					// another match of it there is denied: in "pas de
+					// nausées, pas de chute de cheveux" the first "pas"
+					// seems to deny the second claim.
+					sameLang := r.lang == s.lang && k.rule.lang != s.lang
+					if sameLang || rep.Claims[k.claim].Stance == Negated {
+						if c := a.claim(q, s, m, r, rep.Voice); sameLang || c.Stance == Promotional {
+							rep.Claims[k.claim] = c
+							seenCat[r.category] = kept{k.claim, r}
+						}
 					}
 					continue
 				}

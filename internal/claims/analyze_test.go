@@ -56,6 +56,7 @@ func TestStance(t *testing.T) {
 		{"ne ... aucun is still a claim", `<p>Notre vaccin n'a aucun effet secondaire.</p>`, "safety", Promotional},
 		{"pas sans risque", `<p>Ce traitement n'est pas sans risque.</p>`, "safety", Negated},
 		{"sans … ni carries the claim on", `<p>Notre soin se fait sans prélèvement ni cicatrice. Nous organisons votre séjour.</p>`, "safety", Promotional},
+		{"a list of pas de … is asserted", `<p>Nos perfusions sont légères : pas de nausées, pas de chute de cheveux, pas d'hospitalisation. Nous organisons votre séjour.</p>`, "safety", Promotional},
 		{"ni … ni denies", `<p>Ce produit n'est ni sûr ni sans danger.</p>`, "safety", Negated},
 		{"peu ou pas is one claim", `<p>Notre traitement entraîne peu ou pas d'effets secondaires. Nous organisons votre séjour.</p>`, "safety", Promotional},
 		{"no evidence", `<p>Aucune preuve ne montre que cette thérapie guérit le cancer.</p>`, "efficacy", Negated},
