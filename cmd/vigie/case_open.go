@@ -161,7 +161,6 @@ type followUpResult struct {
 func caseFollowUpCmd(e *env) *cobra.Command {
 	var sf scanFlags
 	var f caseFlags
-	var date string
 	c := &cobra.Command{
 		Use:   "followup ID",
 		Short: "Scan the case's sites again and compare their claims with the scans the procedure relies on",
@@ -169,7 +168,7 @@ func caseFollowUpCmd(e *env) *cobra.Command {
 relied on (the decision's, else the letter's): removed (the page was served
 without them), remaining (still on the site, quoted from the new scan), new, and
 unreachable (the page could not be checked: an error, a timeout, a 404, a refusal —
-never counted as removed).`,
+never counted as removed). The follow-up is dated the day of its scans.`,
 		Args: cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			if err := sf.check(); err != nil {
@@ -227,7 +226,6 @@ never counted as removed).`,
 				res.Unreachable = append(res.Unreachable, cmp.Unreachable...)
 				rec.Comparisons = append(rec.Comparisons, cmp.Counts())
 			}
-			rec.Date = date
 			ev, err := c.RecordFollowUp(stamp, rec, refs)
 			if err != nil {
 				return caseError(err)
@@ -245,7 +243,6 @@ never counted as removed).`,
 	}
 	sf.register(c)
 	f.register(c, false)
-	c.Flags().StringVar(&date, "date", "", "the follow-up's date, YYYY-MM-DD (default: today)")
 	return c
 }
 
