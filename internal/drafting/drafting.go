@@ -35,10 +35,6 @@ type Input struct {
 	Date time.Time
 	// Place is where the document is signed; "" means "Saint-Denis".
 	Place string
-	// TherapyName is the therapy's name in French (claims.Rules.TherapyName
-	// with "fr"); "" means the name the evidence gives, which is in the
-	// language of the page the therapy was found on.
-	TherapyName string
 }
 
 // Documents.

@@ -396,12 +396,9 @@ func (b *builder) point6(day string) []point6View {
 	return out
 }
 
-// therapyName is the therapy's name: Input.TherapyName, else the name the
-// evidence gives the case's therapy (or the one the grounds are about).
+// therapyName is the name the evidence gives the case's therapy (or the
+// one the grounds are about); a site report names therapies in French.
 func therapyName(in Input) string {
-	if in.TherapyName != "" {
-		return in.TherapyName
-	}
 	ids := []string{in.Case.Therapy}
 	for _, ev := range in.Evidence {
 		ids = append(ids, ev.Qualification.Therapy)
