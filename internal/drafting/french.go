@@ -1,30 +1,14 @@
 package drafting
 
 import (
-	"fmt"
 	"slices"
 	"strconv"
 	"strings"
-	"time"
 	"unicode/utf8"
 
 	"vigie/internal/cases"
+	"vigie/internal/qualify"
 )
-
-var months = [...]string{"janvier", "février", "mars", "avril", "mai", "juin", "juillet", "août",
-	"septembre", "octobre", "novembre", "décembre"}
-
-// frenchDate writes a day as the agency does: "27 novembre 2024", "1er
-// décembre 2026". Times are taken in UTC, as the evidence records them, so
-// that the same evidence gives the same document on every machine.
-func frenchDate(t time.Time) string {
-	t = t.UTC()
-	day := strconv.Itoa(t.Day())
-	if t.Day() == 1 {
-		day = "1er"
-	}
-	return fmt.Sprintf("%s %s %d", day, months[t.Month()-1], t.Year())
-}
 
 // frenchDay writes a procedure date (YYYY-MM-DD) in French.
 func frenchDay(s string) (string, error) {
@@ -32,7 +16,7 @@ func frenchDay(s string) (string, error) {
 	if err != nil {
 		return "", err
 	}
-	return frenchDate(t), nil
+	return qualify.FrenchDate(t), nil
 }
 
 // joinFR joins items as French does: "a", "a et b", "a, b et c".
@@ -78,16 +62,8 @@ func countryFR(code string) string {
 	return code
 }
 
-// atmpClasses names the ATMP classes as qualify's grounds do.
-var atmpClasses = map[string]string{
-	"gene_therapy":         "médicament de thérapie génique",
-	"somatic_cell_therapy": "médicament de thérapie cellulaire somatique",
-	"tissue_engineered":    "produit issu de l'ingénierie tissulaire",
-	"combined_atmp":        "médicament combiné de thérapie innovante",
-}
-
 func classFR(class string) string {
-	if n, ok := atmpClasses[class]; ok {
+	if n, ok := qualify.ClassNameFR(class); ok {
 		return n
 	}
 	return "médicament de thérapie innovante"

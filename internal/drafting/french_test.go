@@ -4,7 +4,6 @@ import (
 	"slices"
 	"strings"
 	"testing"
-	"time"
 
 	"vigie/internal/cases"
 )
@@ -59,18 +58,6 @@ func TestTypography(t *testing.T) {
 }
 
 func TestFrenchHelpers(t *testing.T) {
-	for _, tt := range []struct {
-		t    time.Time
-		want string
-	}{
-		{time.Date(2024, 11, 27, 23, 0, 0, 0, time.UTC), "27 novembre 2024"},
-		{time.Date(2026, 12, 1, 0, 0, 0, 0, time.UTC), "1er décembre 2026"},
-		{time.Date(2025, 8, 15, 0, 0, 0, 0, time.UTC), "15 août 2025"},
-	} {
-		if got := frenchDate(tt.t); got != tt.want {
-			t.Errorf("frenchDate(%v) = %q, want %q", tt.t, got, tt.want)
-		}
-	}
 	for n, want := range []string{"", "a", "a et b", "a, b et c"} {
 		if got := joinFR([]string{"a", "b", "c"}[:n]); got != want {
 			t.Errorf("joinFR of %d = %q, want %q", n, got, want)

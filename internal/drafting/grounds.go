@@ -210,7 +210,7 @@ func (b *builder) render(chosen []candidate) []quoteView {
 			Text:     b.esc.text(clip(trimQuote(c.claim.Quote), maxQuoteRunes)),
 			Title:    b.esc.text(pageTitle(c.ev, c.claim.URL)),
 			URL:      b.esc.url(c.claim.URL),
-			Captured: frenchDate(at),
+			Captured: qualify.FrenchDate(at),
 			Sep:      sep(i, len(chosen)),
 		}
 	}

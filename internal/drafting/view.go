@@ -161,7 +161,7 @@ func newView(doc, format string, in Input) (*view, error) {
 			continue // a site that could not be scanned was not consulted
 		}
 		sites = append(sites, ev.Site)
-		v.Sites = append(v.Sites, siteView{URL: b.esc.url(ev.Site), Consulted: frenchDate(scanDay(ev))})
+		v.Sites = append(v.Sites, siteView{URL: b.esc.url(ev.Site), Consulted: qualify.FrenchDate(scanDay(ev))})
 	}
 	v.SitesText, v.SitesOf, v.Plural = b.sitesPhrase(sites)
 
@@ -213,8 +213,8 @@ func (b *builder) letter(v *view) error {
 	}
 	v.Draft = true
 	v.Activities = c.Scope() == cases.ScopeActivities
-	v.Date = frenchDate(b.in.Date)
-	v.Letter = letterView{Date: v.Date, Deadline: frenchDate(b.in.Date.AddDate(0, 0, cases.DefaultObservationDays)), Activities: v.Activities}
+	v.Date = qualify.FrenchDate(b.in.Date)
+	v.Letter = letterView{Date: v.Date, Deadline: qualify.FrenchDate(b.in.Date.AddDate(0, 0, cases.DefaultObservationDays)), Activities: v.Activities}
 	return nil
 }
 
@@ -257,7 +257,7 @@ func (b *builder) decision(doc string, v *view) error {
 		return fmt.Errorf("drafting: case %s is not decided yet: a draft needs Input.Date: %w", c.ID, ErrIncomplete)
 	default:
 		v.Draft = true
-		v.Date, day = frenchDate(b.in.Date), b.in.Date.UTC().Format(cases.DateLayout)
+		v.Date, day = qualify.FrenchDate(b.in.Date), b.in.Date.UTC().Format(cases.DateLayout)
 		v.Activities = c.Scope() == cases.ScopeActivities
 	}
 	if doc == Notice {

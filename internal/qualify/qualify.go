@@ -98,6 +98,14 @@ var atmpClasses = map[string]string{
 	"combined_atmp":        "médicament combiné de thérapie innovante",
 }
 
+// ClassNameFR names an ATMP class in French ("médicament de thérapie
+// cellulaire somatique"), as the grounds do; false for a class that is not
+// an ATMP.
+func ClassNameFR(class string) (string, bool) {
+	n, ok := atmpClasses[class]
+	return n, ok
+}
+
 // Qualify applies LEGAL.md section 5 to a site's findings.
 func Qualify(in Input) Qualification {
 	q := Qualification{Registry: in.Registry, At: in.At, Grounds: []Ground{}, Violations: []Violation{}}

@@ -124,9 +124,13 @@ func TestMainTherapyPrefersPromotedUnauthorised(t *testing.T) {
 func TestFrenchDate(t *testing.T) {
 	for in, want := range map[string]string{"2024-11-27": "27 novembre 2024", "2025-03-01": "1er mars 2025", "2025-08-15": "15 août 2025"} {
 		d, _ := time.Parse(time.DateOnly, in)
-		if got := frenchDate(d); got != want {
-			t.Errorf("frenchDate(%s) = %q, want %q", in, got, want)
+		if got := FrenchDate(d); got != want {
+			t.Errorf("FrenchDate(%s) = %q, want %q", in, got, want)
 		}
+	} // Taken in UTC, the evidence's clock: 00:30 in Paris on 1 December is
+	// still 30 November there.
+	if got := FrenchDate(time.Date(2026, 12, 1, 0, 30, 0, 0, time.FixedZone("CET", 3600))); got != "30 novembre 2026" {
+		t.Errorf("FrenchDate of 00:30 CET on 1 December = %q, want the UTC day", got)
 	}
 }
 

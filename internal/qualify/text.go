@@ -64,9 +64,9 @@ func authorisationText(name string, known, authorised bool, reg Snapshot, at tim
 	case !known:
 		return "Aucun produit n'a pu être identifié sur le site."
 	case authorised:
-		return fmt.Sprintf("Le produit « %s » bénéficie d'une autorisation de mise sur le marché en vigueur au %s (registre du %s, %s).", name, frenchDate(at), reg.Date, reg.Digest)
+		return fmt.Sprintf("Le produit « %s » bénéficie d'une autorisation de mise sur le marché en vigueur au %s (registre du %s, %s).", name, FrenchDate(at), reg.Date, reg.Digest)
 	}
-	return fmt.Sprintf("Le produit « %s » ne bénéficie, au %s, d'aucune autorisation de mise sur le marché délivrée par la Commission européenne, ni d'aucune autorisation permettant sa mise à disposition en France (registre du %s, %s).", name, frenchDate(at), reg.Date, reg.Digest)
+	return fmt.Sprintf("Le produit « %s » ne bénéficie, au %s, d'aucune autorisation de mise sur le marché délivrée par la Commission européenne, ni d'aucune autorisation permettant sa mise à disposition en France (registre du %s, %s).", name, FrenchDate(at), reg.Date, reg.Digest)
 }
 
 func testimonialText(cs []Claim, idx []int) string {
@@ -120,8 +120,10 @@ func publicBanText(name string, holds bool) string {
 
 var months = [...]string{"janvier", "février", "mars", "avril", "mai", "juin", "juillet", "août", "septembre", "octobre", "novembre", "décembre"}
 
-// frenchDate writes a date as the agency does: "27 novembre 2024", "1er mars 2025".
-func frenchDate(t time.Time) string {
+// FrenchDate writes a day as the agency does: "27 novembre 2024", "1er
+// mars 2025"; times are taken in UTC, as the evidence records them.
+func FrenchDate(t time.Time) string {
+	t = t.UTC()
 	day := fmt.Sprint(t.Day())
 	if t.Day() == 1 {
 		day = "1er"
