@@ -75,7 +75,7 @@ sha256sum -c checks.`,
 				return err
 			}
 			defer st.Close()
-			d, err := newDrafter(ctx, e, st, &df, len(c.Letters) > 0 || c.Decision != nil)
+			d, err := newDrafter(ctx, e, st, &df, len(reached(c)) > 0)
 			if err != nil {
 				return err
 			}
@@ -116,6 +116,19 @@ sha256sum -c checks.`,
 	return c
 }
 
+// reached lists the documents the case has reached: the letter once
+// written, the decision and the notice once decided.
+func reached(c *cases.Case) []string {
+	var docs []string
+	if len(c.Letters) > 0 {
+		docs = append(docs, drafting.Letter)
+	}
+	if c.Decision != nil {
+		docs = append(docs, drafting.Decision, drafting.Notice)
+	}
+	return docs
+}
+
 // emptyDir refuses a directory that holds anything: a bundle never
 // overwrites or mixes with other files.
 func emptyDir(dir string) error {
@@ -140,14 +153,7 @@ func exportCase(ctx context.Context, d *drafter, c *cases.Case, data, out string
 			return nil, inputErr(fmt.Errorf("--out: %w", err))
 		}
 	}
-	var docs []string
-	if len(c.Letters) > 0 {
-		docs = append(docs, drafting.Letter)
-	}
-	if c.Decision != nil {
-		docs = append(docs, drafting.Decision, drafting.Notice)
-	}
-	for _, doc := range docs {
+	for _, doc := range reached(c) {
 		for _, format := range []string{drafting.Markdown, drafting.HTML, "pdf"} {
 			b, err := d.draft(ctx, c, doc, format)
 			if err != nil {
