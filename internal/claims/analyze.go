@@ -159,7 +159,8 @@ func (a *Analyzer) match(doc *extract.Document) []sentence {
 	// The matches of all sentences share one array, each sentence holding
 	// its slice of it (capped, so that appending never overwrites another's).
 	var all []match
-	var cand []int
+	var sc scanner
+	sc.reset(a.Rules.m, toks)
 	ti, bi := 0, 0
 	for _, sp := range doc.Sentences {
 		for bi < len(doc.Blocks) && doc.Blocks[bi].End < sp.End {
@@ -177,14 +178,14 @@ func (a *Analyzer) match(doc *extract.Document) []sentence {
 			j++
 		}
 		s := sentence{span: sp, toks: toks[ti:j], lang: lang, block: blockStart}
-		ti = j
 		if len(s.toks) > 0 {
 			n := len(all)
-			all, cand = a.Rules.m.appendMatches(all, cand, s.toks)
+			all = sc.appendMatches(all, ti, j)
 			if len(all) > n {
 				s.matches = all[n:len(all):len(all)]
 			}
 		}
+		ti = j
 		for _, m := range s.matches {
 			if o := a.Rules.owners[m.owner]; o.kind == ownCue && cueKind(o.idx) == cueReporting {
 				s.reporting = true

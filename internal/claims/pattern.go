@@ -2,6 +2,7 @@ package claims
 
 import (
 	"fmt"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -19,7 +20,8 @@ import (
 //	#         a number
 type element struct {
 	alts     []alt
-	first    [4]uint64 // the first bytes of alts' words: a token starting otherwise is not accepted
+	ids      []int32 // the alternatives' vocabulary ids, sorted (set by matcher.add)
+	mask     uint64  // bit id%64 of each id: a token with none of them is not accepted
 	number   bool
 	optional bool
 	gap      int // > 0: skip 0..gap tokens
@@ -33,6 +35,29 @@ type alt struct {
 type pattern struct {
 	elems []element
 	owner int // index of the rule or cue the pattern belongs to
+	// need is the mask of the first word element after the first that a
+	// match cannot skip, within reach tokens of the first: a start with no
+	// token in reach whose mask meets it is not tried. 0: no such element.
+	need  uint64
+	reach int
+}
+
+// prefilter sets the pattern's need and reach.
+func (p *pattern) prefilter() {
+	reach := 0
+	for _, e := range p.elems[1:] {
+		switch {
+		case e.gap > 0:
+			reach += e.gap
+		case e.optional:
+			reach++
+		case e.number:
+			return
+		default:
+			p.need, p.reach = e.mask, reach+1
+			return
+		}
+	}
 }
 
 func compilePattern(src string) ([]element, error) {
@@ -65,8 +90,6 @@ func compilePattern(src string) ([]element, error) {
 				return nil, fmt.Errorf("pattern %q: %q is not one word (write words apart, e.g. \"l effet\" for \"l'effet\")", src, a)
 			}
 			e.alts = append(e.alts, alt{word: toks[0].Norm, prefix: prefix})
-			c := toks[0].Norm[0]
-			e.first[c>>6] |= 1 << (c & 63)
 		}
 		elems = append(elems, e)
 	}
@@ -82,105 +105,104 @@ func compilePattern(src string) ([]element, error) {
 	return elems, nil
 }
 
-func (e *element) accepts(tok string) bool {
-	if tok == "" {
-		return false
-	}
-	if e.number {
-		return tok[0] >= '0' && tok[0] <= '9'
-	}
-	if c := tok[0]; e.first[c>>6]&(1<<(c&63)) == 0 {
-		return false
-	}
-	for _, a := range e.alts {
-		if tok == a.word || a.prefix && strings.HasPrefix(tok, a.word) {
-			return true
-		}
-	}
-	return false
-}
-
-// matcher finds every pattern of a set in a token sequence. The first
-// elements of all patterns are compiled into one trie over the bytes of
-// folded words: each token is walked through it once, whatever the number
-// of patterns, collecting the patterns whose first word it is or starts with.
+// matcher finds every pattern of a set in a token sequence. Every word of
+// every pattern is a vocabulary entry ("cancer", and "cancer*" apart); a
+// trie over their bytes gives, in one walk of each token, the entries the
+// token is or starts with. Elements are sets of entries, so matching never
+// compares strings, and the first elements index the patterns: a token is
+// tried only against the patterns it can start.
 type matcher struct {
 	patterns []pattern
-	trie     trie
-	numbers  []int // patterns starting with #
+	vocab    vocab
+	firsts   [][]int32 // vocabulary id → patterns whose first element has it
+	numbers  []int32   // patterns starting with #
 }
 
-// trie is a byte trie with a dense transition table over the bytes that
-// occur in pattern words.
-type trie struct {
+// vocab is a byte trie with a dense transition table over the bytes that
+// occur in pattern words; a node ends at most one exact and one prefix
+// entry.
+type vocab struct {
 	class  [256]uint8 // byte → column; 0: no pattern word has this byte
 	cols   int
 	next   []int32 // node*cols + column → child node, 0 for none
-	exact  [][]int // node → patterns whose first word ends here
-	prefix [][]int // node → patterns whose first word is a prefix ending here
+	exact  []int32 // node → the entry of the word ending here, -1 for none
+	prefix []int32 // node → the entry of the prefix ending here, -1 for none
+	size   int32   // entries
 }
 
 func newMatcher() *matcher {
 	m := &matcher{}
-	m.trie.cols = 1
-	m.trie.next = make([]int32, 1)
-	m.trie.exact = make([][]int, 1)
-	m.trie.prefix = make([][]int, 1)
+	m.vocab.cols = 1
+	m.vocab.next = make([]int32, 1)
+	m.vocab.exact = []int32{-1}
+	m.vocab.prefix = []int32{-1}
 	return m
 }
 
-func (t *trie) insert(word string, pattern int, prefix bool) {
+// id returns the entry of word (as a prefix or an exact word), adding it
+// if it is new.
+func (v *vocab) id(word string, prefix bool) int32 {
 	node := 0
 	for i := 0; i < len(word); i++ {
 		c := word[i]
-		if t.class[c] == 0 {
-			t.addColumn(c)
+		if v.class[c] == 0 {
+			v.addColumn(c)
 		}
-		k := node*t.cols + int(t.class[c])
-		if t.next[k] == 0 {
-			t.next[k] = int32(len(t.exact))
-			t.next = append(t.next, make([]int32, t.cols)...)
-			t.exact = append(t.exact, nil)
-			t.prefix = append(t.prefix, nil)
+		k := node*v.cols + int(v.class[c])
+		if v.next[k] == 0 {
+			v.next[k] = int32(len(v.exact))
+			v.next = append(v.next, make([]int32, v.cols)...)
+			v.exact = append(v.exact, -1)
+			v.prefix = append(v.prefix, -1)
 		}
-		node = int(t.next[k])
+		node = int(v.next[k])
 	}
+	ends := v.exact
 	if prefix {
-		t.prefix[node] = append(t.prefix[node], pattern)
-	} else {
-		t.exact[node] = append(t.exact[node], pattern)
+		ends = v.prefix
 	}
+	if ends[node] < 0 {
+		ends[node] = v.size
+		v.size++
+	}
+	return ends[node]
 }
 
 // addColumn gives byte c a column, widening every node's row.
-func (t *trie) addColumn(c byte) {
-	t.class[c] = uint8(t.cols)
-	cols := t.cols + 1
-	next := make([]int32, len(t.exact)*cols)
-	for n := range t.exact {
-		copy(next[n*cols:], t.next[n*t.cols:(n+1)*t.cols])
+func (v *vocab) addColumn(c byte) {
+	v.class[c] = uint8(v.cols)
+	cols := v.cols + 1
+	next := make([]int32, len(v.exact)*cols)
+	for n := range v.exact {
+		copy(next[n*cols:], v.next[n*v.cols:(n+1)*v.cols])
 	}
-	t.next, t.cols = next, cols
+	v.next, v.cols = next, cols
 }
 
-// candidates appends the patterns whose first word matches tok.
-func (t *trie) candidates(dst []int, tok string) []int {
+// lookup appends the entries tok is (exact) or starts with (prefixes),
+// shortest prefix first.
+func (v *vocab) lookup(dst []int32, tok string) []int32 {
 	node := 0
 	for i := 0; i < len(tok); i++ {
-		if p := t.prefix[node]; len(p) > 0 {
-			dst = append(dst, p...)
+		if p := v.prefix[node]; p >= 0 {
+			dst = append(dst, p)
 		}
-		c := t.class[tok[i]]
+		c := v.class[tok[i]]
 		if c == 0 {
 			return dst
 		}
-		node = int(t.next[node*t.cols+int(c)])
+		node = int(v.next[node*v.cols+int(c)])
 		if node == 0 {
 			return dst
 		}
 	}
-	dst = append(dst, t.prefix[node]...)
-	return append(dst, t.exact[node]...)
+	if p := v.prefix[node]; p >= 0 {
+		dst = append(dst, p)
+	}
+	if e := v.exact[node]; e >= 0 {
+		dst = append(dst, e)
+	}
+	return dst
 }
 
 func (m *matcher) add(src string, owner int) error {
@@ -188,18 +210,31 @@ func (m *matcher) add(src string, owner int) error {
 	if err != nil {
 		return err
 	}
-	idx := len(m.patterns)
+	if len(m.patterns) >= 1<<20 {
+		return fmt.Errorf("too many patterns")
+	}
+	idx := int32(len(m.patterns))
+	for k := range elems {
+		e := &elems[k]
+		for _, a := range e.alts {
+			id := m.vocab.id(a.word, a.prefix)
+			if i, found := slices.BinarySearch(e.ids, id); !found {
+				e.ids = slices.Insert(e.ids, i, id)
+			}
+			e.mask |= 1 << (id & 63)
+		}
+	}
 	m.patterns = append(m.patterns, pattern{elems: elems, owner: owner})
-	first := elems[0]
-	if first.number {
+	m.patterns[idx].prefilter()
+	for len(m.firsts) < int(m.vocab.size) {
+		m.firsts = append(m.firsts, nil)
+	}
+	if elems[0].number {
 		m.numbers = append(m.numbers, idx)
 		return nil
 	}
-	if len(m.patterns) > 1<<20 {
-		return fmt.Errorf("too many patterns")
-	}
-	for _, a := range first.alts {
-		m.trie.insert(a.word, idx, a.prefix)
+	for _, id := range elems[0].ids {
+		m.firsts[id] = append(m.firsts[id], idx)
 	}
 	return nil
 }
@@ -213,30 +248,110 @@ type match struct {
 // find appends to dst every match in toks, leftmost first; for one pattern
 // at one start, the shortest match.
 func (m *matcher) find(dst []match, toks []extract.Token) []match {
-	var cand []int
-	dst, _ = m.appendMatches(dst, cand, toks)
-	return dst
+	var s scanner
+	s.reset(m, toks)
+	return s.appendMatches(dst, 0, len(toks))
 }
 
-// appendMatches is find with cand as scratch space for candidate patterns;
-// it returns the scratch space for the next call.
-func (m *matcher) appendMatches(dst []match, cand []int, toks []extract.Token) ([]match, []int) {
-	for i, t := range toks {
-		cand = m.trie.candidates(cand[:0], t.Norm)
-		if t.Norm[0] >= '0' && t.Norm[0] <= '9' {
-			cand = append(cand, m.numbers...)
+// scanner holds the vocabulary entries of a document's tokens, looked up
+// once, and the scratch space of matching. Its zero value is ready for
+// reset.
+type scanner struct {
+	m     *matcher
+	toks  []extract.Token
+	off   []int32  // token i's entries are ids[off[i]:off[i+1]]
+	ids   []int32  //
+	mask  []uint64 // token i: bit id%64 of each of its entries
+	tried []int32  // pattern → 1 + the token it was last tried at
+}
+
+// reset looks up the entries of toks.
+func (s *scanner) reset(m *matcher, toks []extract.Token) {
+	s.m, s.toks = m, toks
+	s.off = append(slices.Grow(s.off[:0], len(toks)+1), 0)
+	s.ids = slices.Grow(s.ids[:0], len(toks)/2)
+	s.mask = slices.Grow(s.mask[:0], len(toks))
+	for _, t := range toks {
+		n := len(s.ids)
+		s.ids = m.vocab.lookup(s.ids, t.Norm)
+		var mask uint64
+		for _, id := range s.ids[n:] {
+			mask |= 1 << (id & 63)
 		}
-		for _, p := range cand {
-			if end, ok := m.matchFrom(m.patterns[p].elems, 1, toks, i+1); ok {
-				dst = append(dst, match{owner: m.patterns[p].owner, start: i, end: end})
+		s.off = append(s.off, int32(len(s.ids)))
+		s.mask = append(s.mask, mask)
+	}
+	if cap(s.tried) < len(m.patterns) {
+		s.tried = make([]int32, len(m.patterns))
+	}
+	s.tried = s.tried[:len(m.patterns)]
+	clear(s.tried)
+}
+
+// appendMatches appends the matches within the tokens [from, to) (one
+// sentence), their offsets relative to from.
+func (s *scanner) appendMatches(dst []match, from, to int) []match {
+	m := s.m
+	for i := from; i < to; i++ {
+		for _, id := range s.ids[s.off[i]:s.off[i+1]] {
+			for _, p := range m.firsts[id] {
+				dst = s.try(dst, p, i, from, to)
+			}
+		}
+		if n := s.toks[i].Norm; n != "" && n[0] >= '0' && n[0] <= '9' {
+			for _, p := range m.numbers {
+				dst = s.try(dst, p, i, from, to)
 			}
 		}
 	}
-	return dst, cand
+	return dst
 }
 
-// matchFrom matches elems[k:] against toks[i:], returning the end token.
-func (m *matcher) matchFrom(elems []element, k int, toks []extract.Token, i int) (int, bool) {
+// try matches pattern p from token i, whose first element it accepts.
+func (s *scanner) try(dst []match, p int32, i, from, to int) []match {
+	if s.tried[p] == int32(i+1) {
+		return dst // the token has two entries of the first element
+	}
+	s.tried[p] = int32(i + 1)
+	pat := &s.m.patterns[p]
+	if pat.need != 0 {
+		found := false
+		for j := i + 1; j <= i+pat.reach && j < to; j++ {
+			if s.mask[j]&pat.need != 0 {
+				found = true
+				break
+			}
+		}
+		if !found {
+			return dst
+		}
+	}
+	if end, ok := s.matchFrom(pat.elems, 1, i+1, to); ok {
+		dst = append(dst, match{owner: pat.owner, start: i - from, end: end - from})
+	}
+	return dst
+}
+
+// accepts reports whether element e accepts token j.
+func (s *scanner) accepts(e *element, j int) bool {
+	if e.number {
+		n := s.toks[j].Norm
+		return n != "" && n[0] >= '0' && n[0] <= '9'
+	}
+	if s.mask[j]&e.mask == 0 {
+		return false
+	}
+	for _, id := range s.ids[s.off[j]:s.off[j+1]] {
+		if _, found := slices.BinarySearch(e.ids, id); found {
+			return true
+		}
+	}
+	return false
+}
+
+// matchFrom matches elems[k:] against the tokens [i, to), returning the
+// end token.
+func (s *scanner) matchFrom(elems []element, k, i, to int) (int, bool) {
 	for ; k < len(elems); k++ {
 		e := &elems[k]
 		switch {
@@ -245,24 +360,24 @@ func (m *matcher) matchFrom(elems []element, k int, toks []extract.Token, i int)
 			// it, only the positions that word accepts are worth trying.
 			next := &elems[k+1]
 			plain := next.gap == 0 && !next.optional
-			for skip := 0; skip <= e.gap && i+skip <= len(toks); skip++ {
-				if j := i + skip; plain && (j == len(toks) || !next.accepts(toks[j].Norm)) {
+			for skip := 0; skip <= e.gap && i+skip <= to; skip++ {
+				if j := i + skip; plain && (j == to || !s.accepts(next, j)) {
 					continue
 				}
-				if end, ok := m.matchFrom(elems, k+1, toks, i+skip); ok {
+				if end, ok := s.matchFrom(elems, k+1, i+skip, to); ok {
 					return end, true
 				}
 			}
 			return 0, false
 		case e.optional:
-			if i < len(toks) && e.accepts(toks[i].Norm) {
-				if end, ok := m.matchFrom(elems, k+1, toks, i+1); ok {
+			if i < to && s.accepts(e, i) {
+				if end, ok := s.matchFrom(elems, k+1, i+1, to); ok {
 					return end, true
 				}
 			}
 			// Without it: the next element at i.
 		default:
-			if i == len(toks) || !e.accepts(toks[i].Norm) {
+			if i == to || !s.accepts(e, i) {
 				return 0, false
 			}
 			i++

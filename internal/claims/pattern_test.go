@@ -85,3 +85,27 @@ func FuzzMatch(f *testing.F) {
 		}
 	})
 }
+
+// A token that is two words of a pattern's first element ("aucune" is
+// both aucun* and aucune) starts one match, not two: cues are counted by
+// match, and a page's voice must not depend on how a rule spells its
+// alternatives.
+func TestPatternMatchesOncePerStart(t *testing.T) {
+	m := newMatcher()
+	for _, p := range []string{"aucun*|aucune preuve", "# ~2 %|€", "preuve"} {
+		if err := m.add(p, 0); err != nil {
+			t.Fatal(err)
+		}
+	}
+	toks := extract.Tokenize("Aucune preuve, 87 % et 12 € ; preuve.")
+	ms := m.find(nil, toks)
+	want := []match{{0, 0, 2}, {0, 1, 2}, {0, 2, 4}, {0, 5, 7}, {0, 7, 8}}
+	if len(ms) != len(want) {
+		t.Fatalf("matches %v, want %v", ms, want)
+	}
+	for i := range want {
+		if ms[i] != want[i] {
+			t.Errorf("match %d = %v, want %v", i, ms[i], want[i])
+		}
+	}
+}
