@@ -53,10 +53,20 @@ func Derive(th claims.Therapy, cs []Claim) (*Derivation, error) {
 	d := &Derivation{Evidence: map[string][]int{}}
 	p := &d.Product
 	p.Name = th.Name
-	found := func(table map[string][]string, text string) []string {
+	// A site repeats its claims from page to page: each text is read once
+	// for each table.
+	type key struct {
+		table *map[string][]string
+		text  string
+	}
+	seen := map[key][]string{}
+	found := func(table *map[string][]string, text string) []string {
+		if out, ok := seen[key{table, text}]; ok {
+			return out
+		}
 		var out []string
 		words := foldedWords(text)
-		for fact, ss := range table {
+		for fact, ss := range *table {
 			for _, w := range words {
 				if hasStem(w, ss) {
 					out = append(out, fact)
@@ -65,6 +75,7 @@ func Derive(th claims.Therapy, cs []Claim) (*Derivation, error) {
 			}
 		}
 		slices.Sort(out)
+		seen[key{table, text}] = out
 		return out
 	}
 	var manip, origins []string
@@ -76,24 +87,24 @@ func Derive(th claims.Therapy, cs []Claim) (*Derivation, error) {
 		}
 		switch c.Category {
 		case "manipulation":
-			for _, m := range found(st.Manipulations, c.Match+" "+c.Quote) {
+			for _, m := range found(&st.Manipulations, c.Match+" "+c.Quote) {
 				if !slices.Contains(manip, m) {
 					manip = append(manip, m)
 				}
 				d.Evidence["cells.manipulations."+m] = append(d.Evidence["cells.manipulations."+m], i)
 			}
-			for _, o := range found(st.Origin, c.Quote) {
+			for _, o := range found(&st.Origin, c.Quote) {
 				origins = append(origins, o)
 				d.Evidence["cells.origin."+o] = append(d.Evidence["cells.origin."+o], i)
 			}
 		case "efficacy", "success_rate", "safety", "universality", "alternative", "testimonial", "natural":
-			for _, pu := range found(st.Purposes, c.Quote) {
+			for _, pu := range found(&st.Purposes, c.Quote) {
 				if !slices.Contains(p.Purposes, pu) {
 					p.Purposes = append(p.Purposes, pu)
 				}
 				d.Evidence["purposes."+pu] = append(d.Evidence["purposes."+pu], i)
 			}
-			for _, a := range found(st.Actions, c.Quote) {
+			for _, a := range found(&st.Actions, c.Quote) {
 				d.Evidence["action."+a] = append(d.Evidence["action."+a], i)
 			}
 		}

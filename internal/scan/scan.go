@@ -230,7 +230,14 @@ func (s *Scanner) Assemble(seed, id string, started time.Time, archive string, r
 	var audiences []claims.Audience
 	therapies := map[string]*qualify.Therapy{}
 	var order []string
-	var qclaims []qualify.Claim
+	n := 0
+	for _, r := range results {
+		if r.Report != nil {
+			n += len(r.Report.Claims)
+		}
+	}
+	rep.Claims = make([]Claim, 0, n)
+	qclaims := make([]qualify.Claim, 0, n)
 	for _, r := range results {
 		if r.Report != nil {
 			r.Page.Lang, r.Page.Title = r.Report.Lang, r.Report.Title
