@@ -179,6 +179,37 @@ func (v *vocab) addColumn(c byte) {
 	v.next, v.cols = next, cols
 }
 
+// compact renumbers the nodes breadth first: the rows of the first bytes,
+// which every token walks, are then side by side in memory, instead of
+// spread over the table in the order the words were added.
+func (v *vocab) compact() {
+	n := len(v.exact)
+	order := make([]int32, 0, n) // new number → old
+	renum := make([]int32, n)    // old → new
+	order = append(order, 0)
+	for i := 0; i < len(order); i++ {
+		row := v.next[int(order[i])*v.cols : int(order[i]+1)*v.cols]
+		for _, child := range row {
+			if child != 0 {
+				renum[child] = int32(len(order))
+				order = append(order, child)
+			}
+		}
+	}
+	next := make([]int32, len(v.next))
+	exact := make([]int32, n)
+	prefix := make([]int32, n)
+	for nw, old := range order {
+		for c, child := range v.next[int(old)*v.cols : int(old+1)*v.cols] {
+			if child != 0 {
+				next[nw*v.cols+c] = renum[child]
+			}
+		}
+		exact[nw], prefix[nw] = v.exact[old], v.prefix[old]
+	}
+	v.next, v.exact, v.prefix = next, exact, prefix
+}
+
 // lookup appends the entries tok is (exact) or starts with (prefixes),
 // shortest prefix first.
 func (v *vocab) lookup(dst []int32, tok string) []int32 {
