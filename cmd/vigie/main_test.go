@@ -77,7 +77,7 @@ func TestErrorsAreOneLineWithExitCodes(t *testing.T) {
 }
 
 func TestAnalyzeHeldOutClinicPage(t *testing.T) {
-	code, stdout, stderr := vigie(t, "", "analyze", "--format", "json", "--text", "../../internal/claims/testdata/corpus/heldout/fr-clinic-nk.html")
+	code, stdout, stderr := vigie(t, "", "analyze", "--format", "json", "--text", "../../internal/claims/testdata/corpus/tuned/fr-clinic-nk.html")
 	if code != 0 {
 		t.Fatalf("exit %d: %s", code, stderr)
 	}
@@ -112,7 +112,7 @@ func TestAnalyzeHeldOutClinicPage(t *testing.T) {
 }
 
 func TestAnalyzeNewsFromStdin(t *testing.T) {
-	page, err := os.ReadFile("../../internal/claims/testdata/corpus/heldout/fr-news-critique.html")
+	page, err := os.ReadFile("../../internal/claims/testdata/corpus/tuned/fr-news-critique.html")
 	if err != nil {
 		t.Fatal(err)
 	}
