@@ -330,6 +330,31 @@ func TestCompare(t *testing.T) {
 	}
 }
 
+// A page answered with status 200 under another title and without any claim
+// (a maintenance or challenge page, a "soft 404") is not a removal; a page
+// edited under its own title is.
+func TestCompareReplacedPageIsUnreachable(t *testing.T) {
+	home, faq := "https://k.example/fr/", "https://k.example/fr/faq"
+	relied := Evidence{Scan: "s1", Pages: []Page{{URL: home, Status: 200, Title: "Clinique K – Vaccin dendritique"}, {URL: faq, Status: 200, Title: "FAQ"}},
+		Claims: []Claim{
+			{Category: "safety", Stance: "promotional", Quote: "Sans douleur.", URL: home},
+			{Category: "efficacy", Stance: "promotional", Quote: "Il guérit.", URL: faq},
+		}}
+	latest := Evidence{Scan: "s2", Pages: []Page{{URL: home, Status: 200, Title: "Site en maintenance"}, {URL: faq, Status: 200, Title: " faq "}}}
+	got := Compare(relied, latest)
+	if len(got.Removed) != 1 || got.Removed[0].URL != faq {
+		t.Errorf("removed %+v; want only the FAQ's claim (same title, edited)", got.Removed)
+	}
+	if len(got.Unreachable) != 1 || got.Unreachable[0].URL != home || !strings.Contains(got.UnreachablePages[0].Reason, `"Site en maintenance"`) {
+		t.Errorf("unreachable %+v, pages %+v; want the home page's claim, the maintenance title named", got.Unreachable, got.UnreachablePages)
+	}
+	// The same page with a claim left on it (another category) was edited.
+	latest.Claims = []Claim{{Category: "offer", Stance: "promotional", Quote: "Réservez.", URL: home}}
+	if got := Compare(relied, latest); len(got.Removed) != 2 {
+		t.Errorf("removed %d; a retitled page that still has claims was edited, not replaced", len(got.Removed))
+	}
+}
+
 func TestDecisionScans(t *testing.T) {
 	site := "https://klinik.example/"
 	c := investigated(t) // scan-1, illegal_promotion

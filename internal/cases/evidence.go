@@ -72,6 +72,16 @@ func ClaimKey(c Claim) string {
 
 // pageState says whether a page of the evidence was served (2xx) and, if
 // not, why.
+// page returns the scan's page at url, or nil.
+func (e *Evidence) page(url string) *Page {
+	for i := range e.Pages {
+		if e.Pages[i].URL == url {
+			return &e.Pages[i]
+		}
+	}
+	return nil
+}
+
 func (e *Evidence) pageState(url string) (ok bool, reason string) {
 	for _, f := range e.Failures {
 		if f.URL == url {

@@ -1,6 +1,11 @@
 package cases
 
-import "vigie/internal/claims"
+import (
+	"fmt"
+	"strings"
+
+	"vigie/internal/claims"
+)
 
 // Comparison is a follow-up of one site: the promotional claims of the scan
 // relied on, sorted by what the new scan shows of them.
@@ -51,6 +56,10 @@ func Compare(relied, latest Evidence) Comparison {
 		}
 		ok, reason := latest.pageState(c.URL)
 		if ok {
+			reason = replaced(&relied, &latest, c.URL)
+			ok = reason == ""
+		}
+		if ok {
 			cmp.Removed = append(cmp.Removed, c)
 			continue
 		}
@@ -66,6 +75,24 @@ func Compare(relied, latest Evidence) Comparison {
 		}
 	}
 	return cmp
+}
+
+// replaced says why a page served again (status 2xx) is not evidence of a
+// removal: it came back under another title and without a single claim,
+// which is what an error, maintenance or bot-challenge page answered with
+// status 200 (a "soft 404") looks like, and not what an edited page does.
+// It returns "" for a page that may have been edited.
+func replaced(relied, latest *Evidence, url string) string {
+	before, now := relied.page(url), latest.page(url)
+	if before == nil || now == nil || strings.Join(strings.Fields(strings.ToLower(before.Title)), " ") == strings.Join(strings.Fields(strings.ToLower(now.Title)), " ") {
+		return ""
+	}
+	for _, c := range latest.Claims {
+		if c.URL == url {
+			return ""
+		}
+	}
+	return fmt.Sprintf("served again under another title (%q, was %q) and without any claim: an error or maintenance page is not a removal, check it by hand", now.Title, before.Title)
 }
 
 // pick returns the claim of cs on url, else the first of cs.
