@@ -40,6 +40,21 @@ type pattern struct {
 	// token in reach whose mask meets it is not tried. 0: no such element.
 	need  uint64
 	reach int
+	// own are the pattern's words that deny by themselves ("plus" in
+	// "plus besoin de chimio", "pas" in "ne fait pas mal"): the claim
+	// is made with them, and the "ne" that goes with them is part of it.
+	own []string
+}
+
+// ownNegatives lists the negative words among the pattern's words.
+func (p *pattern) ownNegatives() {
+	for _, e := range p.elems {
+		for _, a := range e.alts {
+			if w := a.word; (negativeStart[w] || negators[w] || w == "plus" || w == "rien" || w == "mehr") && !slices.Contains(p.own, w) {
+				p.own = append(p.own, w)
+			}
+		}
+	}
 }
 
 // prefilter sets the pattern's need and reach.
@@ -257,6 +272,7 @@ func (m *matcher) add(src string, owner int) error {
 	}
 	m.patterns = append(m.patterns, pattern{elems: elems, owner: owner})
 	m.patterns[idx].prefilter()
+	m.patterns[idx].ownNegatives()
 	for len(m.firsts) < int(m.vocab.size) {
 		m.firsts = append(m.firsts, nil)
 	}
@@ -274,6 +290,7 @@ func (m *matcher) add(src string, owner int) error {
 type match struct {
 	owner      int
 	start, end int
+	pattern    int32 // index in matcher.patterns
 }
 
 // find appends to dst every match in toks, leftmost first; for one pattern
@@ -358,7 +375,7 @@ func (s *scanner) try(dst []match, p int32, i, from, to int) []match {
 		}
 	}
 	if end, ok := s.matchFrom(pat.elems, 1, i+1, to); ok {
-		dst = append(dst, match{owner: pat.owner, start: i - from, end: end - from})
+		dst = append(dst, match{owner: pat.owner, start: i - from, end: end - from, pattern: p})
 	}
 	return dst
 }

@@ -52,14 +52,18 @@ func (a *Analyzer) stance(q *quotes, s sentence, m match, voice string) string {
 
 func (a *Analyzer) negated(s sentence, m match) bool {
 	negStart := negativeStart[s.toks[m.start].Norm]
+	// The pattern's own negative words make the claim ("plus besoin de
+	// chimiothérapie"); the "ne" before them is theirs.
+	own := a.Rules.m.patterns[m.pattern].own
 	// Two negators in one claim cancel out: "pas sans risque" (but "peu
 	// ou pas d'effets secondaires" is one claim: peu is no negator).
 	negs := 0
 	for _, t := range s.toks[m.start:m.end] {
-		if negators[t.Norm] {
+		if negators[t.Norm] && !slices.Contains(own, t.Norm) {
 			negs++
 		}
 	}
+
 	if negs >= 2 {
 		return true
 	}
@@ -74,7 +78,7 @@ func (a *Analyzer) negated(s sentence, m match) bool {
 		// ("peu ou pas d'effets secondaires").
 		// Nor does a "ni" that carries on a claim begun by a negative word.
 		inner := s.toks[c.start].Norm
-		inside := c.start > m.start && c.end <= m.end && !negativeStart[inner] && !(negStart && continuesNegation[inner])
+		inside := c.start > m.start && c.end <= m.end && !negativeStart[inner] && !(negStart && continuesNegation[inner]) && !slices.Contains(own, inner)
 		switch cueKind(o.idx) {
 		case cueNegation:
 			if c.end <= m.start || c.start >= m.end {
@@ -85,7 +89,7 @@ func (a *Analyzer) negated(s sentence, m match) bool {
 				return true
 			}
 		case cueParticle:
-			if before && !negStart || inside {
+			if len(own) == 0 && (before && !negStart || inside) {
 				return true
 			}
 		}
