@@ -49,6 +49,21 @@ func (s *Store) SaveScan(ctx context.Context, r *scan.SiteReport) error {
 			r.Archive, r.Qualification.Verdict, string(report)); err != nil {
 			return fmt.Errorf("insert scan: %w", err)
 		}
+		// One statement each for the pages and the claims, prepared once: a
+		// site of a hundred thousand claims is as many inserts.
+		pageStmt, err := tx.PrepareContext(ctx, `INSERT INTO pages (scan_id, url, status, content_type, lang, title,
+			promotional, score, record_id, sha256, warc_file, warc_offset, report)
+			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`)
+		if err != nil {
+			return fmt.Errorf("prepare page insert: %w", err)
+		}
+		defer pageStmt.Close()
+		claimStmt, err := tx.PrepareContext(ctx, `INSERT INTO claims (scan_id, seq, page_url, record_id, category, stance,
+			rule, quote, start_offset, end_offset, captured, match, r5122_4) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`)
+		if err != nil {
+			return fmt.Errorf("prepare claim insert: %w", err)
+		}
+		defer claimStmt.Close()
 		for _, p := range r.Pages {
 			var pr any
 			if rep, ok := byURL[p.URL]; ok {
@@ -58,17 +73,13 @@ func (s *Store) SaveScan(ctx context.Context, r *scan.SiteReport) error {
 				}
 				pr = string(b)
 			}
-			if _, err := tx.ExecContext(ctx, `INSERT INTO pages (scan_id, url, status, content_type, lang, title,
-				promotional, score, record_id, sha256, warc_file, warc_offset, report)
-				VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`, r.ID, p.URL, p.Status, p.ContentType, p.Lang, p.Title,
+			if _, err := pageStmt.ExecContext(ctx, r.ID, p.URL, p.Status, p.ContentType, p.Lang, p.Title,
 				p.Promotional, p.Score, p.Record, p.SHA256, p.File, p.Offset, pr); err != nil {
 				return fmt.Errorf("insert page: %w", err)
 			}
 		}
 		for i, c := range r.Claims {
-			if _, err := tx.ExecContext(ctx, `INSERT INTO claims (scan_id, seq, page_url, record_id, category, stance,
-				rule, quote, start_offset, end_offset, captured, match, r5122_4) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-				r.ID, i, c.URL, c.Record, c.Category, c.Stance, c.Rule, c.Quote, c.Start, c.End, formatTime(c.Captured),
+			if _, err := claimStmt.ExecContext(ctx, r.ID, i, c.URL, c.Record, c.Category, c.Stance, c.Rule, c.Quote, c.Start, c.End, formatTime(c.Captured),
 				c.Match, c.R5122); err != nil {
 				return fmt.Errorf("insert claim: %w", err)
 			}
