@@ -261,3 +261,20 @@ func TestStopwordLookupMatchesMap(t *testing.T) {
 		}
 	}
 }
+
+// A stat card's figure and its caption, split by <br>, are one sentence;
+// lines that are not a figure alone stay apart.
+func TestFigureLineJoinsItsCaption(t *testing.T) {
+	d, err := Parse([]byte(`<div><strong>87 %</strong><br>de nos patients vont mieux.</div><p>Clinique Exemple<br>12 rue des Fleurs</p><p>2024<br><br>Mentions</p>`), "text/html", "", "", Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var got []string
+	for _, s := range d.Sentences {
+		got = append(got, d.Text[s.Start:s.End])
+	}
+	want := []string{"87 % de nos patients vont mieux.", "Clinique Exemple", "12 rue des Fleurs", "2024 Mentions"}
+	if strings.Join(got, "|") != strings.Join(want, "|") {
+		t.Errorf("sentences %q, want %q", got, want)
+	}
+}

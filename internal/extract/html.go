@@ -207,7 +207,12 @@ func (w *htmlWalker) start(a atom.Atom, attrs *attributes, selfClosing bool) {
 		w.end(atom.Head)
 	}
 	if k&kindVoid != 0 || selfClosing && a == 0 {
-		if block {
+		switch {
+		case a == atom.Br && w.out().figure():
+			// A figure and its caption on two lines ("<strong>87 %</strong><br>de
+			// nos patients…", a stat card) are one statement.
+			w.out().space()
+		case block:
 			w.out().block()
 		}
 		return

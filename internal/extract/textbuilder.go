@@ -78,6 +78,25 @@ func (t *textBuilder) startChar() {
 	t.pendSpace = false
 }
 
+// maxFigure bounds a figure line: "87 %", "2 in 3", "– 5,4 ans", "8,000+".
+const maxFigure = 12
+
+// figure reports whether the open block is only a figure so far: short,
+// with a digit.
+func (t *textBuilder) figure() bool {
+	if !t.open || t.b.Len()-t.start > maxFigure {
+		return false
+	}
+	return strings.ContainsAny(t.b.String()[t.start:], "0123456789")
+}
+
+// space separates what comes next from the open block's text by a space.
+func (t *textBuilder) space() {
+	if t.open {
+		t.pendSpace = true
+	}
+}
+
 // block closes the open block, if any.
 func (t *textBuilder) block() {
 	if t.open {
