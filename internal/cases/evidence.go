@@ -70,8 +70,6 @@ func ClaimKey(c Claim) string {
 	return c.Category + "\x00" + strings.Join(strings.Fields(strings.Trim(c.Quote, " «»“”\"")), " ")
 }
 
-// pageState says whether a page of the evidence was served (2xx) and, if
-// not, why.
 // page returns the scan's page at url, or nil.
 func (e *Evidence) page(url string) *Page {
 	for i := range e.Pages {
@@ -82,6 +80,8 @@ func (e *Evidence) page(url string) *Page {
 	return nil
 }
 
+// pageState says whether a page of the evidence was served (2xx) and, if
+// not, why.
 func (e *Evidence) pageState(url string) (ok bool, reason string) {
 	for _, f := range e.Failures {
 		if f.URL == url {

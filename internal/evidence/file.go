@@ -20,9 +20,9 @@ import (
 )
 
 // gzipLevel is the compression of every record's gzip member. gowarc
-// compresses at the default level; at BestSpeed compression takes about a
-// third of the time (the crawl's largest cost after analysis) for files
-// about a fifth larger. Any gzip reader reads either.
+// compresses at the default level; at BestSpeed a 55 KB page takes 56 % of
+// the time (compression is the crawl's largest cost after analysis) and
+// its member is 14 % larger. Any gzip reader reads either.
 const gzipLevel = gzip.BestSpeed
 
 // header holds the WARC fields of a record to write; WARC-Date,
