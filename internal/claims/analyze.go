@@ -48,13 +48,23 @@ func (a *Analyzer) Analyze(doc *extract.Document, at time.Time) *Report {
 	for _, s := range sents {
 		claimed, attrib := false, false
 		var cats uint32 // the categories claimed: one claim each
+		// A reporter's "nous avons contacté" is an investigation, not the
+		// provider speaking: the sentence's first person does not count.
+		investigates := false
+		for _, m := range s.matches {
+			if o := a.Rules.owners[m.owner]; o.kind == ownCue && cueKind(o.idx) == cueInvestigation {
+				investigates = true
+			}
+		}
 		for _, m := range s.matches {
 			o := a.Rules.owners[m.owner]
 			switch {
 			case o.kind == ownCue && cueKind(o.idx) == cueFirstPerson:
-				if !q.inQuotes(s.block, s.toks[m.start].Start) {
+				if !investigates && !q.inQuotes(s.block, s.toks[m.start].Start) {
 					fp++
 				}
+			case o.kind == ownCue && cueKind(o.idx) == cueInvestigation:
+				critical++
 			case o.kind == ownCue && (cueKind(o.idx) == cueCritical || cueKind(o.idx) == cueNegation):
 				// Denying the evidence ("aucune preuve", "kein Nachweis")
 				// is what warnings, fact checks and decisions do.

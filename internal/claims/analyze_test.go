@@ -68,6 +68,7 @@ func TestStance(t *testing.T) {
 		{"attributed on a neutral page", `<p>Selon la clinique, le traitement est sans effets secondaires.</p>`, "safety", Reported},
 		{"quoted on a neutral page", `<p>Le site parle d'un vaccin « sans effets secondaires ».</p>`, "safety", Reported},
 		{"news voice", `<article><p>Enquête : des cliniques à l'étranger vendent un traitement « sans effets secondaires ». L'ANSM met en garde contre ces offres non autorisées. Ces pratiques sont dangereuses.</p></article>`, "safety", Reported},
+		{"a reporter's own first person", `<article><p>Enquête. Nous avons appelé la clinique en nous présentant comme la sœur d'une malade. Nous avons contacté trois centres. La coordinatrice assure : « Nos patients retrouvent la marche, notre traitement est sans effets secondaires. » Nous nous sommes procuré sa brochure.</p></article>`, "safety", Reported},
 		{"scientific reporting", `<p>Methods: 20 patients were enrolled in a phase I trial. No grade 3 adverse events were observed, and side effects were minimal. Further trials are needed.</p>`, "safety", Reported},
 		{"testimonial relayed by provider", `<p>Nos patients témoignent. « Ma tumeur a disparu », raconte Sophie. Réservez votre consultation avec notre équipe.</p>`, "testimonial", Promotional},
 	}
@@ -166,8 +167,8 @@ func TestCorpus(t *testing.T) {
 		part                                    string
 		accuracy, audience, prec, rec, category float64
 	}{
-		{"tuned", 0.99, 0.99, 0.98, 0.99, 0.93},
-		{"heldout", 0.96, 0.99, 0.90, 0.85, 0.60},
+		{"tuned", 0.99, 0.99, 0.98, 0.99, 0.92},
+		{"heldout", 0.96, 0.99, 0.90, 0.80, 0.37},
 	}
 	for _, tt := range tests {
 		ev, err := a.Evaluate("testdata/corpus/"+tt.part, captureDate)

@@ -125,12 +125,13 @@ const (
 	cueCritical
 	cueScientific
 	cueFrenchPatients
+	cueInvestigation
 )
 
 var cueKinds = map[string]cueKind{
 	"negation": cueNegation, "negation_near": cueNegationNear, "particle": cueParticle,
 	"reporting": cueReporting, "first_person": cueFirstPerson, "critical": cueCritical,
-	"scientific": cueScientific, "french_patients": cueFrenchPatients,
+	"scientific": cueScientific, "french_patients": cueFrenchPatients, "investigation": cueInvestigation,
 }
 
 type ownerKind int

@@ -63,7 +63,6 @@ func (a *Analyzer) negated(s sentence, m match) bool {
 			negs++
 		}
 	}
-
 	if negs >= 2 {
 		return true
 	}
