@@ -262,10 +262,11 @@ func TestStopwordLookupMatchesMap(t *testing.T) {
 	}
 }
 
-// A stat card's figure and its caption, split by <br>, are one sentence;
-// lines that are not a figure alone stay apart.
+// A stat card's figure and its caption, split by <br> or in elements of
+// their own, are one sentence; lines that are not a figure alone stay
+// apart, and a figure that ends the page is kept.
 func TestFigureLineJoinsItsCaption(t *testing.T) {
-	d, err := Parse([]byte(`<div><strong>87 %</strong><br>de nos patients vont mieux.</div><p>Clinique Exemple<br>12 rue des Fleurs</p><p>2024<br><br>Mentions</p>`), "text/html", "", "", Options{})
+	d, err := Parse([]byte(`<div><strong>87 %</strong><br>de nos patients vont mieux.</div><div class="stat"><span class="n">2 sur 3</span><p>retrouvent la marche.</p></div><p>Clinique Exemple<br>12 rue des Fleurs</p><p>2024<br><br>Mentions</p><p>Prix : 1 200 €</p><p>42</p>`), "text/html", "", "", Options{})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -273,7 +274,7 @@ func TestFigureLineJoinsItsCaption(t *testing.T) {
 	for _, s := range d.Sentences {
 		got = append(got, d.Text[s.Start:s.End])
 	}
-	want := []string{"87 % de nos patients vont mieux.", "Clinique Exemple", "12 rue des Fleurs", "2024 Mentions"}
+	want := []string{"87 % de nos patients vont mieux.", "2 sur 3 retrouvent la marche.", "Clinique Exemple", "12 rue des Fleurs", "2024 Mentions", "Prix : 1 200 €", "42"}
 	if strings.Join(got, "|") != strings.Join(want, "|") {
 		t.Errorf("sentences %q, want %q", got, want)
 	}

@@ -207,12 +207,7 @@ func (w *htmlWalker) start(a atom.Atom, attrs *attributes, selfClosing bool) {
 		w.end(atom.Head)
 	}
 	if k&kindVoid != 0 || selfClosing && a == 0 {
-		switch {
-		case a == atom.Br && w.out().figure():
-			// A figure and its caption on two lines ("<strong>87 %</strong><br>de
-			// nos patients…", a stat card) are one statement.
-			w.out().space()
-		case block:
+		if block {
 			w.out().block()
 		}
 		return
@@ -472,8 +467,8 @@ func (w *htmlWalker) closeAnchor() {
 
 func (w *htmlWalker) finish() {
 	w.closeAnchor()
-	w.main.block()
-	w.boiler.block()
+	w.main.close()
+	w.boiler.close()
 	w.d.Title = collapse(w.title.String())
 	w.d.Text, w.d.Blocks = w.main.String(), w.main.blocks
 	w.d.Boilerplate = w.boiler.String()

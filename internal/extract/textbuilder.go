@@ -97,8 +97,19 @@ func (t *textBuilder) space() {
 	}
 }
 
-// block closes the open block, if any.
+// block closes the open block, if any. A block that is only a figure so
+// far ("87 %" in a stat card's own element) stays open: the caption after
+// it is the rest of the statement.
 func (t *textBuilder) block() {
+	if t.figure() {
+		t.space()
+		return
+	}
+	t.close()
+}
+
+// close closes the open block, if any, figure or not: the end of the text.
+func (t *textBuilder) close() {
 	if t.open {
 		t.blocks = append(t.blocks, Span{t.start, t.b.Len()})
 	}
@@ -143,6 +154,7 @@ func parsePlain(d *Document, text string) {
 		t.write([]byte(para))
 		t.block()
 	}
+	t.close()
 	d.Text, d.Blocks = t.String(), t.blocks
 	for _, line := range strings.Split(d.Text, "\n") {
 		if line != "" {
