@@ -78,7 +78,7 @@ func (t *textBuilder) startChar() {
 	t.pendSpace = false
 }
 
-// maxFigure bounds a figure line: "87 %", "2 in 3", "– 5,4 ans", "8,000+".
+// maxFigure bounds a block read as a figure: "87 %", "2 in 3", "– 5,4 ans", "8,000+".
 const maxFigure = 12
 
 // figure reports whether the open block is only a figure so far: short,
