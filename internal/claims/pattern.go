@@ -2,6 +2,7 @@ package claims
 
 import (
 	"fmt"
+	"math/bits"
 	"slices"
 	"strconv"
 	"strings"
@@ -14,10 +15,15 @@ import (
 //
 //	word      the token equals word (folded: case and accents ignored)
 //	word*     the token starts with word
+//	*word     the token ends with word (German compounds: *zellen)
+//	@class    any word of a class the rule files define
 //	a|b*|c    any of the alternatives
 //	[a|b]     optional element
 //	~N        up to N tokens of anything
 //	#         a number
+//
+// A pattern that starts with &N is unordered: its elements (words and
+// numbers only) match distinct tokens, in any order, within N tokens.
 type element struct {
 	alts     []alt
 	ids      []int32 // the alternatives' vocabulary ids, sorted (set by matcher.add)
@@ -29,7 +35,8 @@ type element struct {
 
 type alt struct {
 	word   string
-	prefix bool
+	prefix bool // word* : the token starts with word
+	suffix bool // *word : the token ends with word
 }
 
 type pattern struct {
@@ -44,6 +51,9 @@ type pattern struct {
 	// "plus besoin de chimio", "pas" in "ne fait pas mal"): the claim
 	// is made with them, and the "ne" that goes with them is part of it.
 	own []string
+	// within > 0: the pattern is unordered (&N), its elements match in
+	// any order within that many tokens.
+	within int
 }
 
 // ownNegatives lists the negative words among the pattern's words.
@@ -59,6 +69,9 @@ func (p *pattern) ownNegatives() {
 
 // prefilter sets the pattern's need and reach.
 func (p *pattern) prefilter() {
+	if p.within > 0 {
+		return // any element may come first
+	}
 	reach := 0
 	for _, e := range p.elems[1:] {
 		switch {
@@ -75,14 +88,26 @@ func (p *pattern) prefilter() {
 	}
 }
 
-func compilePattern(src string) ([]element, error) {
-	var elems []element
-	for _, f := range strings.Fields(src) {
+// maxUnordered bounds the elements of an unordered pattern.
+const maxUnordered = 6
+
+// compilePattern parses a pattern; classes are the word classes @name may
+// name. within is N for an unordered pattern (&N), else 0.
+func compilePattern(src string, classes map[string][]string) (elems []element, within int, err error) {
+	fields := strings.Fields(src)
+	if len(fields) > 0 && strings.HasPrefix(fields[0], "&") {
+		n, err := strconv.Atoi(fields[0][1:])
+		if err != nil || n < 2 || n > 12 {
+			return nil, 0, fmt.Errorf("pattern %q: window %q must be &2 to &12", src, fields[0])
+		}
+		within, fields = n, fields[1:]
+	}
+	for _, f := range fields {
 		var e element
 		if strings.HasPrefix(f, "~") {
 			n, err := strconv.Atoi(f[1:])
 			if err != nil || n < 1 || n > 12 {
-				return nil, fmt.Errorf("pattern %q: gap %q must be ~1 to ~12", src, f)
+				return nil, 0, fmt.Errorf("pattern %q: gap %q must be ~1 to ~12", src, f)
 			}
 			e.gap = n
 			elems = append(elems, e)
@@ -98,112 +123,183 @@ func compilePattern(src string) ([]element, error) {
 			continue
 		}
 		for _, a := range strings.Split(f, "|") {
-			prefix := strings.HasSuffix(a, "*")
-			a = strings.TrimSuffix(a, "*")
-			toks := extract.Tokenize(a)
-			if len(toks) != 1 || toks[0].Norm == "" {
-				return nil, fmt.Errorf("pattern %q: %q is not one word (write words apart, e.g. \"l effet\" for \"l'effet\")", src, a)
+			words := []string{a}
+			if name, ok := strings.CutPrefix(a, "@"); ok {
+				if words, ok = classes[name]; !ok {
+					return nil, 0, fmt.Errorf("pattern %q: no word class %q", src, name)
+				}
 			}
-			e.alts = append(e.alts, alt{word: toks[0].Norm, prefix: prefix})
+			for _, w := range words {
+				al, err := parseAlt(w)
+				if err != nil {
+					return nil, 0, fmt.Errorf("pattern %q: %w", src, err)
+				}
+				e.alts = append(e.alts, al)
+			}
 		}
 		elems = append(elems, e)
 	}
 	if len(elems) == 0 {
-		return nil, fmt.Errorf("pattern %q is empty", src)
+		return nil, 0, fmt.Errorf("pattern %q is empty", src)
+	}
+	if within > 0 {
+		if len(elems) < 2 || len(elems) > maxUnordered || len(elems) > within {
+			return nil, 0, fmt.Errorf("pattern %q: an unordered pattern has 2 to %d elements, at most its window", src, maxUnordered)
+		}
+		for _, e := range elems {
+			if e.optional || e.gap > 0 {
+				return nil, 0, fmt.Errorf("pattern %q: an unordered pattern has no gaps or optional elements", src)
+			}
+		}
+		return elems, within, nil
 	}
 	if first := elems[0]; first.optional || first.gap > 0 {
-		return nil, fmt.Errorf("pattern %q: must start with a word or #", src)
+		return nil, 0, fmt.Errorf("pattern %q: must start with a word or #", src)
 	}
 	if last := elems[len(elems)-1]; last.gap > 0 {
-		return nil, fmt.Errorf("pattern %q: must not end with a gap", src)
+		return nil, 0, fmt.Errorf("pattern %q: must not end with a gap", src)
 	}
-	return elems, nil
+	return elems, 0, nil
+}
+
+// parseAlt parses one alternative: word, word* or *word.
+func parseAlt(a string) (alt, error) {
+	var al alt
+	if w, ok := strings.CutSuffix(a, "*"); ok {
+		al.prefix, a = true, w
+	}
+	if w, ok := strings.CutPrefix(a, "*"); ok {
+		al.suffix, a = true, w
+	}
+	if al.prefix && al.suffix {
+		return al, fmt.Errorf("%q: a word is matched by its start or its end, not both", "*"+a+"*")
+	}
+	toks := extract.Tokenize(a)
+	if len(toks) != 1 || toks[0].Norm == "" {
+		return al, fmt.Errorf("%q is not one word (write words apart, e.g. \"l effet\" for \"l'effet\")", a)
+	}
+	al.word = toks[0].Norm
+	return al, nil
+}
+
+// validClassName reports whether name may name a word class.
+func validClassName(name string) bool {
+	if name == "" {
+		return false
+	}
+	for _, c := range name {
+		if !(c >= 'a' && c <= 'z' || c >= '0' && c <= '9' || c == '_' || c == '.' || c == '-') {
+			return false
+		}
+	}
+	return true
 }
 
 // matcher finds every pattern of a set in a token sequence. Every word of
-// every pattern is a vocabulary entry ("cancer", and "cancer*" apart); a
-// trie over their bytes gives, in one walk of each token, the entries the
-// token is or starts with. Elements are sets of entries, so matching never
-// compares strings, and the first elements index the patterns: a token is
-// tried only against the patterns it can start.
+// every pattern is a vocabulary entry ("cancer", "cancer*" and "*cancer"
+// apart); tries over their bytes give, in one walk of each token, the
+// entries the token is, starts with or ends with. Elements are sets of
+// entries, so matching never compares strings, and the first elements
+// index the patterns: a token is tried only against the patterns it can
+// start.
 type matcher struct {
 	patterns []pattern
 	vocab    vocab
-	firsts   [][]int32 // vocabulary id → patterns whose first element has it
-	numbers  []int32   // patterns starting with #
+	classes  map[string][]string // word classes, by name (see compilePattern)
+	firsts   [][]int32           // vocabulary id → patterns whose first element has it
+	numbers  []int32             // patterns starting with #
 }
 
-// vocab is a byte trie with a dense transition table over the bytes that
-// occur in pattern words; a node ends at most one exact and one prefix
-// entry.
+// vocab numbers the pattern words: fwd holds exact words and prefixes,
+// rev the suffixes, reversed.
 type vocab struct {
-	class  [256]uint8 // byte → column; 0: no pattern word has this byte
+	fwd, rev trie
+	size     int32 // entries
+}
+
+// trie is a byte trie with a dense transition table over the bytes that
+// occur in its words; a node ends at most one exact and one prefix entry.
+type trie struct {
+	class  [256]uint8 // byte → column; 0: no word has this byte
 	cols   int
 	next   []int32 // node*cols + column → child node, 0 for none
 	exact  []int32 // node → the entry of the word ending here, -1 for none
 	prefix []int32 // node → the entry of the prefix ending here, -1 for none
-	size   int32   // entries
+}
+
+func newTrie() trie {
+	return trie{cols: 1, next: make([]int32, 1), exact: []int32{-1}, prefix: []int32{-1}}
 }
 
 func newMatcher() *matcher {
-	m := &matcher{}
-	m.vocab.cols = 1
-	m.vocab.next = make([]int32, 1)
-	m.vocab.exact = []int32{-1}
-	m.vocab.prefix = []int32{-1}
-	return m
+	return &matcher{vocab: vocab{fwd: newTrie(), rev: newTrie()}}
 }
 
-// id returns the entry of word (as a prefix or an exact word), adding it
-// if it is new.
-func (v *vocab) id(word string, prefix bool) int32 {
+// id returns the entry of a (an exact word, a prefix or a suffix), adding
+// it if it is new.
+func (v *vocab) id(a alt) int32 {
+	t, word, ends := &v.fwd, a.word, (*trie).exactEnds
+	switch {
+	case a.prefix:
+		ends = (*trie).prefixEnds
+	case a.suffix:
+		t, ends = &v.rev, (*trie).prefixEnds
+		b := []byte(word)
+		slices.Reverse(b)
+		word = string(b)
+	}
+	node := t.node(word)
+	if e := ends(t); e[node] < 0 {
+		e[node] = v.size
+		v.size++
+	}
+	return ends(t)[node]
+}
+
+func (t *trie) exactEnds() []int32  { return t.exact }
+func (t *trie) prefixEnds() []int32 { return t.prefix }
+
+// node returns the node of word, adding the nodes it needs.
+func (t *trie) node(word string) int {
 	node := 0
 	for i := 0; i < len(word); i++ {
 		c := word[i]
-		if v.class[c] == 0 {
-			v.addColumn(c)
+		if t.class[c] == 0 {
+			t.addColumn(c)
 		}
-		k := node*v.cols + int(v.class[c])
-		if v.next[k] == 0 {
-			v.next[k] = int32(len(v.exact))
-			v.next = append(v.next, make([]int32, v.cols)...)
-			v.exact = append(v.exact, -1)
-			v.prefix = append(v.prefix, -1)
+		k := node*t.cols + int(t.class[c])
+		if t.next[k] == 0 {
+			t.next[k] = int32(len(t.exact))
+			t.next = append(t.next, make([]int32, t.cols)...)
+			t.exact = append(t.exact, -1)
+			t.prefix = append(t.prefix, -1)
 		}
-		node = int(v.next[k])
+		node = int(t.next[k])
 	}
-	ends := v.exact
-	if prefix {
-		ends = v.prefix
-	}
-	if ends[node] < 0 {
-		ends[node] = v.size
-		v.size++
-	}
-	return ends[node]
+	return node
 }
 
 // addColumn gives byte c a column, widening every node's row.
-func (v *vocab) addColumn(c byte) {
-	v.class[c] = uint8(v.cols)
-	cols := v.cols + 1
-	next := make([]int32, len(v.exact)*cols)
-	for n := range v.exact {
-		copy(next[n*cols:], v.next[n*v.cols:(n+1)*v.cols])
+func (t *trie) addColumn(c byte) {
+	t.class[c] = uint8(t.cols)
+	cols := t.cols + 1
+	next := make([]int32, len(t.exact)*cols)
+	for n := range t.exact {
+		copy(next[n*cols:], t.next[n*t.cols:(n+1)*t.cols])
 	}
-	v.next, v.cols = next, cols
+	t.next, t.cols = next, cols
 }
 
 // compact renumbers the nodes breadth first: the rows of the first bytes,
 // which every token walks, are then side by side in memory, instead of
 // spread over the table in the order the words were added.
-func (v *vocab) compact() {
-	n := len(v.exact)
+func (t *trie) compact() {
+	n := len(t.exact)
 	order := make([]int32, 0, n) // new number → old
 	renum := make([]int32, n)    // old → new
 	order = append(order, 0)
 	for i := 0; i < len(order); i++ {
-		row := v.next[int(order[i])*v.cols : int(order[i]+1)*v.cols]
+		row := t.next[int(order[i])*t.cols : int(order[i]+1)*t.cols]
 		for _, child := range row {
 			if child != 0 {
 				renum[child] = int32(len(order))
@@ -211,48 +307,74 @@ func (v *vocab) compact() {
 			}
 		}
 	}
-	next := make([]int32, len(v.next))
+	next := make([]int32, len(t.next))
 	exact := make([]int32, n)
 	prefix := make([]int32, n)
 	for nw, old := range order {
-		for c, child := range v.next[int(old)*v.cols : int(old+1)*v.cols] {
+		for c, child := range t.next[int(old)*t.cols : int(old+1)*t.cols] {
 			if child != 0 {
-				next[nw*v.cols+c] = renum[child]
+				next[nw*t.cols+c] = renum[child]
 			}
 		}
-		exact[nw], prefix[nw] = v.exact[old], v.prefix[old]
+		exact[nw], prefix[nw] = t.exact[old], t.prefix[old]
 	}
-	v.next, v.exact, v.prefix = next, exact, prefix
+	t.next, t.exact, t.prefix = next, exact, prefix
 }
 
-// lookup appends the entries tok is (exact) or starts with (prefixes),
-// shortest prefix first.
+func (v *vocab) compact() {
+	v.fwd.compact()
+	v.rev.compact()
+}
+
+// lookup appends the entries tok is (exact), starts with (prefixes,
+// shortest first) and ends with (suffixes, shortest first).
 func (v *vocab) lookup(dst []int32, tok string) []int32 {
+	t := &v.fwd
 	node := 0
 	for i := 0; i < len(tok); i++ {
-		if p := v.prefix[node]; p >= 0 {
+		if p := t.prefix[node]; p >= 0 {
 			dst = append(dst, p)
 		}
-		c := v.class[tok[i]]
+		c := t.class[tok[i]]
+		if c == 0 {
+			node = -1
+			break
+		}
+		node = int(t.next[node*t.cols+int(c)])
+		if node == 0 {
+			node = -1
+			break
+		}
+	}
+	if node >= 0 {
+		if p := t.prefix[node]; p >= 0 {
+			dst = append(dst, p)
+		}
+		if e := t.exact[node]; e >= 0 {
+			dst = append(dst, e)
+		}
+	}
+	if t = &v.rev; len(t.exact) == 1 {
+		return dst // no suffix
+	}
+	node = 0
+	for i := len(tok) - 1; i >= 0; i-- {
+		c := t.class[tok[i]]
 		if c == 0 {
 			return dst
 		}
-		node = int(v.next[node*v.cols+int(c)])
-		if node == 0 {
+		if node = int(t.next[node*t.cols+int(c)]); node == 0 {
 			return dst
 		}
-	}
-	if p := v.prefix[node]; p >= 0 {
-		dst = append(dst, p)
-	}
-	if e := v.exact[node]; e >= 0 {
-		dst = append(dst, e)
+		if p := t.prefix[node]; p >= 0 {
+			dst = append(dst, p)
+		}
 	}
 	return dst
 }
 
 func (m *matcher) add(src string, owner int) error {
-	elems, err := compilePattern(src)
+	elems, within, err := compilePattern(src, m.classes)
 	if err != nil {
 		return err
 	}
@@ -263,25 +385,36 @@ func (m *matcher) add(src string, owner int) error {
 	for k := range elems {
 		e := &elems[k]
 		for _, a := range e.alts {
-			id := m.vocab.id(a.word, a.prefix)
+			id := m.vocab.id(a)
 			if i, found := slices.BinarySearch(e.ids, id); !found {
 				e.ids = slices.Insert(e.ids, i, id)
 			}
 			e.mask |= 1 << (id & 63)
 		}
 	}
-	m.patterns = append(m.patterns, pattern{elems: elems, owner: owner})
+	m.patterns = append(m.patterns, pattern{elems: elems, owner: owner, within: within})
 	m.patterns[idx].prefilter()
 	m.patterns[idx].ownNegatives()
 	for len(m.firsts) < int(m.vocab.size) {
 		m.firsts = append(m.firsts, nil)
 	}
-	if elems[0].number {
-		m.numbers = append(m.numbers, idx)
-		return nil
+	starts := elems[:1]
+	if within > 0 {
+		starts = elems // any element may be the first in the text
 	}
-	for _, id := range elems[0].ids {
-		m.firsts[id] = append(m.firsts[id], idx)
+	number := false
+	for _, e := range starts {
+		if e.number {
+			number = true
+		}
+		for _, id := range e.ids {
+			if !slices.Contains(m.firsts[id], idx) {
+				m.firsts[id] = append(m.firsts[id], idx)
+			}
+		}
+	}
+	if number {
+		m.numbers = append(m.numbers, idx)
 	}
 	return nil
 }
@@ -374,10 +507,49 @@ func (s *scanner) try(dst []match, p int32, i, from, to int) []match {
 			return dst
 		}
 	}
-	if end, ok := s.matchFrom(pat.elems, 1, i+1, to); ok {
+	end, ok := 0, false
+	if pat.within > 0 {
+		end, ok = s.unordered(pat, i, to)
+	} else {
+		end, ok = s.matchFrom(pat.elems, 1, i+1, to)
+	}
+	if ok {
 		dst = append(dst, match{owner: pat.owner, start: i - from, end: end - from, pattern: p})
 	}
 	return dst
+}
+
+// unordered matches an unordered pattern whose first token is i: every
+// element on a token of its own within pat.within tokens, one of them on
+// i. It returns the end of the shortest such match.
+func (s *scanner) unordered(pat *pattern, i, to int) (int, bool) {
+	lim := min(to, i+pat.within)
+	all := uint(1)<<len(pat.elems) - 1
+	var used [12]bool // token i+k is taken
+	best := lim + 1
+	// place puts the lowest element of left on a free token after i.
+	var place func(left uint, end int)
+	place = func(left uint, end int) {
+		if left == 0 {
+			best = min(best, end)
+			return
+		}
+		k := bits.TrailingZeros(left)
+		for j := i + 1; j < lim && j+1 < best; j++ {
+			if !used[j-i] && s.accepts(&pat.elems[k], j) {
+				used[j-i] = true
+				place(left&^(1<<k), max(end, j+1))
+				used[j-i] = false
+			}
+		}
+	}
+	used[0] = true
+	for k := range pat.elems {
+		if s.accepts(&pat.elems[k], i) {
+			place(all&^(1<<k), i+1)
+		}
+	}
+	return best, best <= lim
 }
 
 // accepts reports whether element e accepts token j.

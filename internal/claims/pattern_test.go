@@ -25,10 +25,27 @@ func TestPatternMatching(t *testing.T) {
 		{"strasse", "Straße", "Straße"},
 		{"car t", "les cellules CAR-T", "CAR-T"},
 		{"car t", "car il faut", ""},
+		// Suffixes: the head of a German compound is its last word.
+		{"eigene* *zellen", "mit Ihren eigenen Stammzellen", "eigenen Stammzellen"},
+		{"eigene* *zellen", "mit Ihren eigenen Zellen", "eigenen Zellen"},
+		{"*krebs", "bei Krebsarten", ""},
+		// Classes.
+		{"@sick ~2 gueri*", "la maladie est guérie", "maladie est guérie"},
+		{"@sick ~2 gueri*", "le patient est guéri", ""},
+		// Unordered: any order within the window, the shortest span.
+		{"&5 nebenwirkung* ausgeschlossen|selten", "Ernsthafte Nebenwirkungen sind praktisch ausgeschlossen.", "Nebenwirkungen sind praktisch ausgeschlossen"},
+		{"&5 nebenwirkung* ausgeschlossen|selten", "Selten treten leichte Nebenwirkungen auf.", "Selten treten leichte Nebenwirkungen"},
+		{"&3 nebenwirkung* ausgeschlossen|selten", "Selten treten leichte Nebenwirkungen auf.", ""},
+		{"&4 # % besserung", "Besserung bei 78 % der Fälle", "Besserung bei 78 %"},
+		{"&4 # % besserung", "78 % Besserung", "78 % Besserung"},
+		{"&4 a a b", "a b", ""}, // each element on a token of its own
+		{"&4 a a b", "a x b a", "a x b a"},
 	}
+	classes := map[string][]string{"sick": {"maladie*", "cancer*", "*krankheit"}}
 	for _, tt := range tests {
 		t.Run(tt.pattern+"/"+tt.text, func(t *testing.T) {
 			m := newMatcher()
+			m.classes = classes
 			if err := m.add(tt.pattern, 0); err != nil {
 				t.Fatal(err)
 			}
@@ -46,8 +63,9 @@ func TestPatternMatching(t *testing.T) {
 }
 
 func TestPatternErrors(t *testing.T) {
-	for _, bad := range []string{"", "~2 effet", "[sans] effet", "effet ~2", "effet ~0 x", "effet ~99 x", "l'effet", "a|"} {
-		if _, err := compilePattern(bad); err == nil {
+	for _, bad := range []string{"", "~2 effet", "[sans] effet", "effet ~2", "effet ~0 x", "effet ~99 x", "l'effet", "a|",
+		"*krebs*", "@nowhere ~2 effet", "&3 a", "&2 a b c", "&1 a", "&13 a b", "&4 a ~2 b", "&4 a [b]", "&x a b", "&8 a b c d e f g"} {
+		if _, _, err := compilePattern(bad, map[string][]string{"known": {"a"}}); err == nil {
 			t.Errorf("compilePattern(%q) accepted a bad pattern", bad)
 		}
 	}
@@ -60,12 +78,38 @@ func TestLoadRulesErrorsNameTheRule(t *testing.T) {
 		{"rules: [{id: x.y, category: safety, patterns: [a], colour: red}]", "field colour not found"},
 		{"cues: {shouting: [a]}", `unknown cue kind "shouting"`},
 		{"therapies: [{id: t, class: magic, patterns: [a]}]", `therapy "t": unknown class "magic"`},
+		{"rules: [{id: x.y, category: safety, patterns: [\"@ghost effet\"]}]", `rule "x.y": pattern "@ghost effet": no word class "ghost"`},
+		{"classes: {Bad Name: [a]}", `class "Bad Name"`},
+		{"classes: {c: []}", `class "c" has no words`},
+		{"classes: {c: [\"a|b\"]}", `class "c": "a|b" is not a word`},
 	}
 	for _, tt := range tests {
 		_, err := compileRules(map[string][]byte{"bad.yaml": []byte(tt.file)})
 		if err == nil || !strings.Contains(err.Error(), tt.want) || !strings.Contains(err.Error(), "bad.yaml") {
 			t.Errorf("compileRules(%q) error = %v, want it to name bad.yaml and say %q", tt.file, err, tt.want)
 		}
+	}
+}
+
+// A class may be defined in one file and named in another; a name is
+// defined once.
+func TestWordClassesAcrossFiles(t *testing.T) {
+	files := map[string][]byte{
+		"a.yaml": []byte("rules: [{id: fr.safety.x, category: safety, patterns: [\"sans @fr.harm\"]}]"),
+		"b.yaml": []byte("classes: {fr.harm: [\"risque*\", douleur]}"),
+	}
+	r, err := compileRules(files)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for text, want := range map[string]int{"sans risques": 1, "sans douleur": 1, "sans douleurs": 0} {
+		if got := len(r.m.find(nil, extract.Tokenize(text))); got != want {
+			t.Errorf("%q: %d matches, want %d", text, got, want)
+		}
+	}
+	files["c.yaml"] = []byte("classes: {fr.harm: [mal]}")
+	if _, err := compileRules(files); err == nil || !strings.Contains(err.Error(), `class "fr.harm" already defined in b.yaml`) {
+		t.Errorf("a class defined twice: error %v", err)
 	}
 }
 

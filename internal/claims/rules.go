@@ -93,6 +93,7 @@ type ruleFile struct {
 		Patterns []string `yaml:"patterns"`
 	} `yaml:"rules"`
 	Cues      map[string][]string `yaml:"cues"`
+	Classes   map[string][]string `yaml:"classes"` // word classes patterns name as @name
 	Therapies []struct {
 		ID       string            `yaml:"id"`
 		Class    string            `yaml:"class"`
@@ -188,13 +189,41 @@ func compileRules(files map[string][]byte) (*Rules, error) {
 		names = append(names, n)
 	}
 	sort.Strings(names)
-	for _, name := range names {
-		var f ruleFile
+	parsed := make([]ruleFile, len(names))
+	classFile := map[string]string{}
+	r.m.classes = map[string][]string{}
+	for i, name := range names {
+		f := &parsed[i]
 		dec := yaml.NewDecoder(bytes.NewReader(files[name]))
 		dec.KnownFields(true)
-		if err := dec.Decode(&f); err != nil && !errors.Is(err, io.EOF) { // an empty file is fine
+		if err := dec.Decode(f); err != nil && !errors.Is(err, io.EOF) { // an empty file is fine
 			return nil, fmt.Errorf("rules %s: %w", name, err)
 		}
+		// Classes first: a pattern may name a class of any file.
+		for cl, words := range f.Classes {
+			if !validClassName(cl) {
+				return nil, fmt.Errorf("rules %s: class %q: a class name is lower-case letters, digits, '.', '_' or '-'", name, cl)
+			}
+			if prev, dup := classFile[cl]; dup {
+				return nil, fmt.Errorf("rules %s: class %q already defined in %s", name, cl, prev)
+			}
+			if len(words) == 0 {
+				return nil, fmt.Errorf("rules %s: class %q has no words", name, cl)
+			}
+			for _, w := range words {
+				if strings.ContainsAny(w, "@|[]~# ") {
+					return nil, fmt.Errorf("rules %s: class %q: %q is not a word (word, word* or *word)", name, cl, w)
+				}
+				if _, err := parseAlt(w); err != nil {
+					return nil, fmt.Errorf("rules %s: class %q: %w", name, cl, err)
+				}
+			}
+			classFile[cl] = name
+			r.m.classes[cl] = words
+		}
+	}
+	for i, name := range names {
+		f := &parsed[i]
 		for _, c := range f.Categories {
 			if !known[c.ID] {
 				return nil, fmt.Errorf("rules %s: unknown category %q", name, c.ID)
