@@ -52,8 +52,10 @@ type pattern struct {
 	// is made with them, and the "ne" that goes with them is part of it.
 	own []string
 	// within > 0: the pattern is unordered (&N), its elements match in
-	// any order within that many tokens.
-	within int
+	// any order within that many tokens. Its anchor element, the one with
+	// the fewest words, indexes it: a match is looked for around each
+	// token the anchor accepts.
+	within, anchor int
 }
 
 // ownNegatives lists the negative words among the pattern's words.
@@ -207,7 +209,11 @@ type matcher struct {
 	vocab    vocab
 	classes  map[string][]string // word classes, by name (see compilePattern)
 	firsts   [][]int32           // vocabulary id → patterns whose first element has it
-	numbers  []int32             // patterns starting with #
+	numbers  []int32             // patterns starting with #, but those of afterNum
+	// afterNum: vocabulary id → patterns starting with # and then a word
+	// element that has it ("# %", "# patients"). Pages are full of
+	// numbers; such a pattern is tried only when the next token fits.
+	afterNum [][]int32
 }
 
 // vocab numbers the pattern words: fwd holds exact words and prefixes,
@@ -397,24 +403,30 @@ func (m *matcher) add(src string, owner int) error {
 	m.patterns[idx].ownNegatives()
 	for len(m.firsts) < int(m.vocab.size) {
 		m.firsts = append(m.firsts, nil)
+		m.afterNum = append(m.afterNum, nil)
 	}
-	starts := elems[:1]
+	first := &elems[0]
 	if within > 0 {
-		starts = elems // any element may be the first in the text
-	}
-	number := false
-	for _, e := range starts {
-		if e.number {
-			number = true
-		}
-		for _, id := range e.ids {
-			if !slices.Contains(m.firsts[id], idx) {
-				m.firsts[id] = append(m.firsts[id], idx)
+		pat := &m.patterns[idx]
+		for k := range elems {
+			if e := &elems[k]; !e.number && (elems[pat.anchor].number || len(e.ids) < len(elems[pat.anchor].ids)) {
+				pat.anchor = k
 			}
 		}
+		first = &elems[pat.anchor]
 	}
-	if number {
+	if first.number {
+		if within == 0 && len(elems) > 1 && elems[1].gap == 0 && !elems[1].optional && !elems[1].number {
+			for _, id := range elems[1].ids {
+				m.afterNum[id] = append(m.afterNum[id], idx)
+			}
+			return nil
+		}
 		m.numbers = append(m.numbers, idx)
+		return nil
+	}
+	for _, id := range first.ids {
+		m.firsts[id] = append(m.firsts[id], idx)
 	}
 	return nil
 }
@@ -483,6 +495,13 @@ func (s *scanner) appendMatches(dst []match, from, to int) []match {
 			for _, p := range m.numbers {
 				dst = s.try(dst, p, i, from, to)
 			}
+			if i+1 < to {
+				for _, id := range s.ids[s.off[i+1]:s.off[i+2]] {
+					for _, p := range m.afterNum[id] {
+						dst = s.try(dst, p, i, from, to)
+					}
+				}
+			}
 		}
 	}
 	return dst
@@ -507,49 +526,61 @@ func (s *scanner) try(dst []match, p int32, i, from, to int) []match {
 			return dst
 		}
 	}
-	end, ok := 0, false
+	start, end, ok := i, 0, false
 	if pat.within > 0 {
-		end, ok = s.unordered(pat, i, to)
+		start, end, ok = s.unordered(pat, i, from, to)
 	} else {
 		end, ok = s.matchFrom(pat.elems, 1, i+1, to)
 	}
 	if ok {
-		dst = append(dst, match{owner: pat.owner, start: i - from, end: end - from, pattern: p})
+		dst = append(dst, match{owner: pat.owner, start: start - from, end: end - from, pattern: p})
 	}
 	return dst
 }
 
-// unordered matches an unordered pattern whose first token is i: every
-// element on a token of its own within pat.within tokens, one of them on
-// i. It returns the end of the shortest such match.
-func (s *scanner) unordered(pat *pattern, i, to int) (int, bool) {
-	lim := min(to, i+pat.within)
-	all := uint(1)<<len(pat.elems) - 1
-	var used [12]bool // token i+k is taken
-	best := lim + 1
-	// place puts the lowest element of left on a free token after i.
-	var place func(left uint, end int)
-	place = func(left uint, end int) {
+// unordered matches an unordered pattern whose anchor element accepts
+// token i: every other element on a token of its own, all within
+// pat.within tokens of the sentence [from, to). It returns the shortest
+// such match, the leftmost of equal ones.
+func (s *scanner) unordered(pat *pattern, i, from, to int) (start, end int, ok bool) {
+	lo, hi := max(from, i-pat.within+1), min(to, i+pat.within)
+	// Every word element needs a token of the window that may have it.
+	var window uint64
+	for j := lo; j < hi; j++ {
+		window |= s.mask[j]
+	}
+	for k := range pat.elems {
+		if e := &pat.elems[k]; !e.number && e.mask&window == 0 {
+			return 0, 0, false
+		}
+	}
+	if !s.accepts(&pat.elems[pat.anchor], i) {
+		return 0, 0, false
+	}
+	var used [2 * 12]bool  // token lo+k is taken
+	best := pat.within + 1 // the best span so far
+	// place puts the lowest element of left on a free token, the match
+	// spanning [mn, mx) so far.
+	var place func(left uint, mn, mx int)
+	place = func(left uint, mn, mx int) {
 		if left == 0 {
-			best = min(best, end)
+			if mx-mn < best || mx-mn == best && mn < start {
+				best, start, end = mx-mn, mn, mx
+			}
 			return
 		}
 		k := bits.TrailingZeros(left)
-		for j := i + 1; j < lim && j+1 < best; j++ {
-			if !used[j-i] && s.accepts(&pat.elems[k], j) {
-				used[j-i] = true
-				place(left&^(1<<k), max(end, j+1))
-				used[j-i] = false
+		for j := max(lo, mx-best); j < hi && j < mn+best; j++ {
+			if !used[j-lo] && s.accepts(&pat.elems[k], j) {
+				used[j-lo] = true
+				place(left&^(1<<k), min(mn, j), max(mx, j+1))
+				used[j-lo] = false
 			}
 		}
 	}
-	used[0] = true
-	for k := range pat.elems {
-		if s.accepts(&pat.elems[k], i) {
-			place(all&^(1<<k), i+1)
-		}
-	}
-	return best, best <= lim
+	used[i-lo] = true
+	place((uint(1)<<len(pat.elems)-1)&^(1<<pat.anchor), i, i+1)
+	return start, end, best <= pat.within
 }
 
 // accepts reports whether element e accepts token j.
