@@ -37,8 +37,8 @@ type sentence struct {
 // Analyze reads doc and returns its page report. at is the capture date,
 // against which authorisations are checked.
 func (a *Analyzer) Analyze(doc *extract.Document, at time.Time) *Report {
-	sents := a.match(doc)
 	q := &quotes{text: doc.Text}
+	sents := a.match(doc, q)
 	rep := &Report{URL: doc.URL, Lang: doc.Lang, Title: doc.Title, Therapies: []Therapy{}, Claims: []Claim{}}
 
 	// First pass: the page's voice, from its cues. Claims are counted by
@@ -75,11 +75,14 @@ func (a *Analyzer) Analyze(doc *extract.Document, at time.Time) *Report {
 				frenchPatients = true
 			case o.kind == ownRule:
 				claimed = true
-				cats |= 1 << a.Rules.rules[o.idx].cat
-				if a.Rules.rules[o.idx].category == "offer" {
+				r := &a.Rules.rules[o.idx]
+				cats |= 1 << r.cat
+				if r.category == "offer" {
 					hasOffer = true
 				}
-				attrib = attrib || a.attributed(q, s, m)
+				// A patient's words are quoted by nature: their marks
+				// do not make the page a report.
+				attrib = attrib || !r.quoted && a.attributed(q, s, m)
 			}
 		}
 		claims += bits.OnesCount32(cats)
@@ -159,8 +162,9 @@ func (a *Analyzer) Analyze(doc *extract.Document, at time.Time) *Report {
 	return rep
 }
 
-// match runs the matcher over each sentence.
-func (a *Analyzer) match(doc *extract.Document) []sentence {
+// match runs the matcher over each sentence. The matches of quoted rules
+// outside quotation marks are left out.
+func (a *Analyzer) match(doc *extract.Document, q *quotes) []sentence {
 	toks := doc.Tokens
 	if toks == nil {
 		toks = extract.Tokenize(doc.Text)
@@ -191,6 +195,15 @@ func (a *Analyzer) match(doc *extract.Document) []sentence {
 		if len(s.toks) > 0 {
 			n := len(all)
 			all = sc.appendMatches(all, ti, j)
+			kept := n
+			for _, m := range all[n:] {
+				if o := a.Rules.owners[m.owner]; o.kind == ownRule && a.Rules.rules[o.idx].quoted && !q.inQuotes(blockStart, s.toks[m.start].Start) {
+					continue
+				}
+				all[kept] = m
+				kept++
+			}
+			all = all[:kept]
 			if len(all) > n {
 				s.matches = all[n:len(all):len(all)]
 			}

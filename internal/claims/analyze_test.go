@@ -3,6 +3,7 @@ package claims
 import (
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -79,6 +80,38 @@ func TestStance(t *testing.T) {
 				t.Errorf("stance of %s = %s, want %s (voice %s, claims %+v)", tt.category, got, tt.want, r.Voice, r.Claims)
 			}
 		})
+	}
+}
+
+// A quoted rule (a patient's first person) matches only within quotation
+// marks, and its quotes do not turn a clinic's page into a report.
+func TestQuotedRules(t *testing.T) {
+	a := analyzer(t)
+	rulesOf := func(r *Report, cat string) []string {
+		var ids []string
+		for _, c := range r.Claims {
+			if c.Category == cat {
+				ids = append(ids, c.Rule+":"+c.Stance)
+			}
+		}
+		return ids
+	}
+	clinic := `<p>Notre clinique est à Riga. Réservez une consultation.</p>` +
+		`<p>« Après trois mois, j'ai pu reprendre le tennis avec mes amies », raconte Odile, 61 ans, de Nantes.</p>` +
+		`<p>« Mon fils s'est remis à parler », raconte Karim, de Lille.</p>` +
+		`<p>« Je revis depuis mon séjour », raconte Anne, de Rennes.</p>`
+	r := analyzeString(t, a, clinic)
+	if got := rulesOf(r, "testimonial"); !slices.Contains(got, "fr.testimonial.quoted:promotional") {
+		t.Errorf("quoted first person on a clinic page: testimonial claims %v, want fr.testimonial.quoted, promotional (voice %s)", got, r.Voice)
+	}
+	if r.Voice != VoiceProvider {
+		t.Errorf("a clinic's quoted testimonials made its voice %s, want %s", r.Voice, VoiceProvider)
+	}
+	plain := analyzeString(t, a, `<p>Je vous reçois au cabinet le mardi. Mon assistante répond au téléphone.</p>`)
+	for _, c := range plain.Claims {
+		if c.Rule == "fr.testimonial.quoted" {
+			t.Errorf("an unquoted first person matched the quoted rule: %+v", c)
+		}
 	}
 }
 
@@ -167,8 +200,8 @@ func TestCorpus(t *testing.T) {
 		part                                    string
 		accuracy, audience, prec, rec, category float64
 	}{
-		{"tuned", 0.99, 0.99, 0.98, 0.98, 0.92},
-		{"heldout", 0.99, 0.99, 0.99, 0.72, 0.42},
+		{"tuned", 0.99, 0.99, 0.98, 0.98, 0.93},
+		{"heldout", 0.93, 0.99, 0.95, 0.86, 0.66},
 	}
 	for _, tt := range tests {
 		ev, err := a.Evaluate("testdata/corpus/"+tt.part, captureDate)

@@ -91,6 +91,7 @@ type ruleFile struct {
 		ID       string   `yaml:"id"`
 		Category string   `yaml:"category"`
 		Patterns []string `yaml:"patterns"`
+		Quoted   bool     `yaml:"quoted"` // the rule matches only within quotation marks
 	} `yaml:"rules"`
 	Cues      map[string][]string `yaml:"cues"`
 	Classes   map[string][]string `yaml:"classes"` // word classes patterns name as @name
@@ -152,6 +153,7 @@ type rule struct {
 	id, category string
 	cat          int    // the category's index in Categories
 	lang         string // the id's prefix: "fr" for fr.safety.no-risk
+	quoted       bool   // matches only within quotation marks (a patient's words)
 }
 
 // therapyEntry is one therapy of the lexicon.
@@ -247,7 +249,7 @@ func compileRules(files map[string][]byte) (*Rules, error) {
 			}
 			o := len(r.owners)
 			r.owners = append(r.owners, owner{kind: ownRule, idx: len(r.rules)})
-			r.rules = append(r.rules, rule{id: ru.ID, category: ru.Category, cat: catIndex[ru.Category], lang: strings.SplitN(ru.ID, ".", 2)[0]})
+			r.rules = append(r.rules, rule{id: ru.ID, category: ru.Category, cat: catIndex[ru.Category], lang: strings.SplitN(ru.ID, ".", 2)[0], quoted: ru.Quoted})
 			for _, p := range ru.Patterns {
 				if err := r.m.add(p, o); err != nil {
 					return nil, fmt.Errorf("%s: %w", where, err)
