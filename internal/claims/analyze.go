@@ -3,6 +3,7 @@ package claims
 import (
 	"math"
 	"math/bits"
+	"slices"
 	"strings"
 	"time"
 
@@ -56,8 +57,17 @@ func (a *Analyzer) Analyze(doc *extract.Document, at time.Time) *Report {
 				investigates = true
 			}
 		}
+		// A cue's words count once for its kind, however many cue
+		// patterns match them ("wir verwenden" is in two cue files).
+		var cueEnd [numCueKinds]int
 		for _, m := range s.matches {
 			o := a.Rules.owners[m.owner]
+			if o.kind == ownCue {
+				if m.start < cueEnd[o.idx] {
+					continue
+				}
+				cueEnd[o.idx] = m.end
+			}
 			switch {
 			case o.kind == ownCue && cueKind(o.idx) == cueFirstPerson:
 				if !investigates && !q.inQuotes(s.block, s.toks[m.start].Start) {
@@ -204,6 +214,9 @@ func (a *Analyzer) match(doc *extract.Document, q *quotes) []sentence {
 				kept++
 			}
 			all = all[:kept]
+			// Leftmost first: an unordered match may start before the
+			// token it was found from.
+			slices.SortStableFunc(all[n:], func(x, y match) int { return x.start - y.start })
 			if len(all) > n {
 				s.matches = all[n:len(all):len(all)]
 			}
@@ -307,6 +320,14 @@ func (a *Analyzer) verdict(rep *Report, firstPerson int) {
 	if len(rep.Therapies) > 0 {
 		therapy = 1
 	}
+	// A page naming an authorised medicine is most often a hospital's or
+	// an educator's: its claims must weigh more to make it promotion.
+	authorised := 0.0
+	for _, t := range rep.Therapies {
+		if t.Product && t.Authorised {
+			authorised = 1
+		}
+	}
 	third := 0.0
 	if rep.Voice == VoiceReporting || rep.Voice == VoiceScientific {
 		third = 1
@@ -317,6 +338,7 @@ func (a *Analyzer) verdict(rep *Report, firstPerson int) {
 		{"first_person", float64(firstPerson), 0.8},
 		{"therapy_named", therapy, 1.0},
 		{"third_party_voice", third, -4},
+		{"authorised_product_named", authorised, -1},
 	}
 	z := -4.0
 	for _, f := range rep.Features {

@@ -304,3 +304,27 @@ func TestGermanPages(t *testing.T) {
 		t.Errorf("German news: the quoted safety claim was not found: %+v", news.Claims)
 	}
 }
+
+// A page naming an authorised medicine needs more to be promotion: a
+// hospital describing the CAR-T products it gives, in its own voice, is
+// information; a clinic that sells beside the same name still promotes.
+func TestAuthorisedProductWeighsAgainstPromotion(t *testing.T) {
+	a := analyzer(t)
+	hospital := `<h1>Centre de thérapie cellulaire du CHU</h1>` +
+		`<p>Notre centre est qualifié pour administrer Kymriah et Yescarta, des cellules CAR-T autorisées.</p>` +
+		`<p>Vos propres lymphocytes T sont prélevés, puis modifiés par le fabricant.</p>` +
+		`<p>Dans les essais, une partie des patients obtient une rémission durable.</p>`
+	r := analyzeString(t, a, hospital)
+	if r.Promotional {
+		t.Errorf("hospital page on authorised CAR-T: promotional (score %.3f, features %+v)", r.Score, r.Features)
+	}
+	without := analyzeString(t, a, strings.NewReplacer("Kymriah et Yescarta", "ces traitements").Replace(hospital))
+	if without.Score <= r.Score {
+		t.Errorf("naming authorised products did not lower the score: %.3f with, %.3f without", r.Score, without.Score)
+	}
+	clinic := `<p>Notre clinique propose une thérapie CAR-T plus avancée que Kymriah, sans effets secondaires, efficace contre tous les cancers.</p>` +
+		`<p>Nos patients retrouvent une vie normale. Réservez votre consultation : 25 000 €.</p>`
+	if c := analyzeString(t, a, clinic); !c.Promotional {
+		t.Errorf("clinic selling beside an authorised name: not promotional (score %.3f, features %+v)", c.Score, c.Features)
+	}
+}

@@ -128,6 +128,7 @@ const (
 	cueScientific
 	cueFrenchPatients
 	cueInvestigation
+	numCueKinds
 )
 
 var cueKinds = map[string]cueKind{
