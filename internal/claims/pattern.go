@@ -208,12 +208,21 @@ type matcher struct {
 	patterns []pattern
 	vocab    vocab
 	classes  map[string][]string // word classes, by name (see compilePattern)
-	firsts   [][]int32           // vocabulary id → patterns whose first element has it
-	numbers  []int32             // patterns starting with #, but those of afterNum
+	firsts   [][]candidate       // vocabulary id → patterns whose first element has it
+	numbers  []candidate         // patterns starting with #, but those of afterNum
 	// afterNum: vocabulary id → patterns starting with # and then a word
 	// element that has it ("# %", "# patients"). Pages are full of
 	// numbers; such a pattern is tried only when the next token fits.
-	afterNum [][]int32
+	afterNum [][]candidate
+}
+
+// candidate is a pattern an index entry leads to, with its prefilter (see
+// pattern.need) at hand: most candidates fail it, and checking it here
+// spares a look at the pattern itself.
+type candidate struct {
+	p     int32
+	reach int32
+	need  uint64
 }
 
 // vocab numbers the pattern words: fwd holds exact words and prefixes,
@@ -405,6 +414,7 @@ func (m *matcher) add(src string, owner int) error {
 		m.firsts = append(m.firsts, nil)
 		m.afterNum = append(m.afterNum, nil)
 	}
+	c := candidate{p: idx, reach: int32(m.patterns[idx].reach), need: m.patterns[idx].need}
 	first := &elems[0]
 	if within > 0 {
 		pat := &m.patterns[idx]
@@ -418,15 +428,15 @@ func (m *matcher) add(src string, owner int) error {
 	if first.number {
 		if within == 0 && len(elems) > 1 && elems[1].gap == 0 && !elems[1].optional && !elems[1].number {
 			for _, id := range elems[1].ids {
-				m.afterNum[id] = append(m.afterNum[id], idx)
+				m.afterNum[id] = append(m.afterNum[id], c)
 			}
 			return nil
 		}
-		m.numbers = append(m.numbers, idx)
+		m.numbers = append(m.numbers, c)
 		return nil
 	}
 	for _, id := range first.ids {
-		m.firsts[id] = append(m.firsts[id], idx)
+		m.firsts[id] = append(m.firsts[id], c)
 	}
 	return nil
 }
@@ -487,24 +497,42 @@ func (s *scanner) appendMatches(dst []match, from, to int) []match {
 	m := s.m
 	for i := from; i < to; i++ {
 		for _, id := range s.ids[s.off[i]:s.off[i+1]] {
-			for _, p := range m.firsts[id] {
-				dst = s.try(dst, p, i, from, to)
+			for _, c := range m.firsts[id] {
+				if s.inReach(c, i, to) {
+					dst = s.try(dst, c.p, i, from, to)
+				}
 			}
 		}
 		if n := s.toks[i].Norm; n != "" && n[0] >= '0' && n[0] <= '9' {
-			for _, p := range m.numbers {
-				dst = s.try(dst, p, i, from, to)
+			for _, c := range m.numbers {
+				if s.inReach(c, i, to) {
+					dst = s.try(dst, c.p, i, from, to)
+				}
 			}
 			if i+1 < to {
 				for _, id := range s.ids[s.off[i+1]:s.off[i+2]] {
-					for _, p := range m.afterNum[id] {
-						dst = s.try(dst, p, i, from, to)
+					for _, c := range m.afterNum[id] {
+						dst = s.try(dst, c.p, i, from, to)
 					}
 				}
 			}
 		}
 	}
 	return dst
+}
+
+// inReach reports whether a token within c.reach tokens after token i may
+// have the word c needs (always, when it needs none).
+func (s *scanner) inReach(c candidate, i, to int) bool {
+	if c.need == 0 {
+		return true
+	}
+	for j, end := i+1, min(to, i+1+int(c.reach)); j < end; j++ {
+		if s.mask[j]&c.need != 0 {
+			return true
+		}
+	}
+	return false
 }
 
 // try matches pattern p from token i, whose first element it accepts.
@@ -514,18 +542,6 @@ func (s *scanner) try(dst []match, p int32, i, from, to int) []match {
 	}
 	s.tried[p] = int32(i + 1)
 	pat := &s.m.patterns[p]
-	if pat.need != 0 {
-		found := false
-		for j := i + 1; j <= i+pat.reach && j < to; j++ {
-			if s.mask[j]&pat.need != 0 {
-				found = true
-				break
-			}
-		}
-		if !found {
-			return dst
-		}
-	}
 	start, end, ok := i, 0, false
 	if pat.within > 0 {
 		start, end, ok = s.unordered(pat, i, from, to)
