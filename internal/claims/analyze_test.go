@@ -71,6 +71,10 @@ func TestStance(t *testing.T) {
 		{"news voice", `<article><p>Enquête : des cliniques à l'étranger vendent un traitement « sans effets secondaires ». L'ANSM met en garde contre ces offres non autorisées. Ces pratiques sont dangereuses.</p></article>`, "safety", Reported},
 		{"a reporter's own first person", `<article><p>Enquête. Nous avons appelé la clinique en nous présentant comme la sœur d'une malade. Nous avons contacté trois centres. La coordinatrice assure : « Nos patients retrouvent la marche, notre traitement est sans effets secondaires. » Nous nous sommes procuré sa brochure.</p></article>`, "safety", Reported},
 		{"scientific reporting", `<p>Methods: 20 patients were enrolled in a phase I trial. No grade 3 adverse events were observed, and side effects were minimal. Further trials are needed.</p>`, "safety", Reported},
+		{"unordered claim made of its negative word", `<p>Unsere Praxis bietet die Behandlung an. Ernsthafte Nebenwirkungen sind praktisch ausgeschlossen.</p>`, "safety", Promotional},
+		{"a negator between an unordered claim's words", `<p>Unsere Praxis bietet die Behandlung an. Nebenwirkungen sind nicht ausgeschlossen.</p>`, "safety", Negated},
+		{"never between an unordered claim's words", `<p>We offer the treatment in our clinic. Side effects can never be excluded.</p>`, "safety", Negated},
+		{"ne … jamais between an unordered claim's words", `<p>Notre clinique propose ce soin. Les complications ne sont jamais exclues.</p>`, "safety", Negated},
 		{"testimonial relayed by provider", `<p>Nos patients témoignent. « Ma tumeur a disparu », raconte Sophie. Réservez votre consultation avec notre équipe.</p>`, "testimonial", Promotional},
 	}
 	for _, tt := range tests {

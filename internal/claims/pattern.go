@@ -177,7 +177,7 @@ func parseAlt(a string) (alt, error) {
 		return al, fmt.Errorf("%q: a word is matched by its start or its end, not both", "*"+a+"*")
 	}
 	toks := extract.Tokenize(a)
-	if len(toks) != 1 || toks[0].Norm == "" {
+	if len(toks) != 1 || toks[0].Norm == "" || toks[0].Start != 0 || toks[0].End != len(a) {
 		return al, fmt.Errorf("%q is not one word (write words apart, e.g. \"l effet\" for \"l'effet\")", a)
 	}
 	al.word = toks[0].Norm
@@ -446,6 +446,9 @@ type match struct {
 	owner      int
 	start, end int
 	pattern    int32 // index in matcher.patterns
+	// used: for an unordered pattern, bit k is set when token start+k is
+	// one of its elements (the others are words between them). 0 otherwise.
+	used uint16
 }
 
 // find appends to dst every match in toks, leftmost first; for one pattern
@@ -460,12 +463,13 @@ func (m *matcher) find(dst []match, toks []extract.Token) []match {
 // once, and the scratch space of matching. Its zero value is ready for
 // reset.
 type scanner struct {
-	m     *matcher
-	toks  []extract.Token
-	off   []int32  // token i's entries are ids[off[i]:off[i+1]]
-	ids   []int32  //
-	mask  []uint64 // token i: bit id%64 of each of its entries
-	tried []int32  // pattern → 1 + the token it was last tried at
+	m        *matcher
+	sentence int // where the current sentence's matches begin in dst
+	toks     []extract.Token
+	off      []int32  // token i's entries are ids[off[i]:off[i+1]]
+	ids      []int32  //
+	mask     []uint64 // token i: bit id%64 of each of its entries
+	tried    []int32  // pattern → 1 + the token it was last tried at
 }
 
 // reset looks up the entries of toks.
@@ -495,6 +499,7 @@ func (s *scanner) reset(m *matcher, toks []extract.Token) {
 // sentence), their offsets relative to from.
 func (s *scanner) appendMatches(dst []match, from, to int) []match {
 	m := s.m
+	s.sentence = len(dst)
 	for i := from; i < to; i++ {
 		for _, id := range s.ids[s.off[i]:s.off[i+1]] {
 			for _, c := range m.firsts[id] {
@@ -542,23 +547,29 @@ func (s *scanner) try(dst []match, p int32, i, from, to int) []match {
 	}
 	s.tried[p] = int32(i + 1)
 	pat := &s.m.patterns[p]
-	start, end, ok := i, 0, false
-	if pat.within > 0 {
-		start, end, ok = s.unordered(pat, i, from, to)
-	} else {
-		end, ok = s.matchFrom(pat.elems, 1, i+1, to)
+	if pat.within == 0 {
+		if end, ok := s.matchFrom(pat.elems, 1, i+1, to); ok {
+			dst = append(dst, match{owner: pat.owner, start: i - from, end: end - from, pattern: p})
+		}
+		return dst
 	}
-	if ok {
-		dst = append(dst, match{owner: pat.owner, start: start - from, end: end - from, pattern: p})
+	start, end, used, ok := s.unordered(pat, i, from, to)
+	if !ok {
+		return dst
 	}
-	return dst
+	mt := match{owner: pat.owner, start: start - from, end: end - from, pattern: p, used: used}
+	// Two tokens of one match may each be its anchor: one match still.
+	if slices.Contains(dst[s.sentence:], mt) {
+		return dst
+	}
+	return append(dst, mt)
 }
 
 // unordered matches an unordered pattern whose anchor element accepts
 // token i: every other element on a token of its own, all within
 // pat.within tokens of the sentence [from, to). It returns the shortest
 // such match, the leftmost of equal ones.
-func (s *scanner) unordered(pat *pattern, i, from, to int) (start, end int, ok bool) {
+func (s *scanner) unordered(pat *pattern, i, from, to int) (start, end int, used uint16, ok bool) {
 	lo, hi := max(from, i-pat.within+1), min(to, i+pat.within)
 	// Every word element needs a token of the window that may have it.
 	var window uint64
@@ -567,36 +578,44 @@ func (s *scanner) unordered(pat *pattern, i, from, to int) (start, end int, ok b
 	}
 	for k := range pat.elems {
 		if e := &pat.elems[k]; !e.number && e.mask&window == 0 {
-			return 0, 0, false
+			return 0, 0, 0, false
 		}
 	}
 	if !s.accepts(&pat.elems[pat.anchor], i) {
-		return 0, 0, false
+		return 0, 0, 0, false
 	}
-	var used [2 * 12]bool  // token lo+k is taken
-	best := pat.within + 1 // the best span so far
+	var taken, bestTaken uint32 // bit j-lo: token j holds an element
+	best := pat.within + 1      // the best span so far
+	// No match is shorter than its elements, nor starts before first.
+	shortest, first := len(pat.elems), max(lo, i-len(pat.elems)+1)
 	// place puts the lowest element of left on a free token, the match
 	// spanning [mn, mx) so far.
 	var place func(left uint, mn, mx int)
 	place = func(left uint, mn, mx int) {
+		if best == shortest && start == first {
+			return // nothing can beat it
+		}
 		if left == 0 {
 			if mx-mn < best || mx-mn == best && mn < start {
-				best, start, end = mx-mn, mn, mx
+				best, start, end, bestTaken = mx-mn, mn, mx, taken
 			}
 			return
 		}
 		k := bits.TrailingZeros(left)
 		for j := max(lo, mx-best); j < hi && j < mn+best; j++ {
-			if !used[j-lo] && s.accepts(&pat.elems[k], j) {
-				used[j-lo] = true
+			if bit := uint32(1) << (j - lo); taken&bit == 0 && s.accepts(&pat.elems[k], j) {
+				taken |= bit
 				place(left&^(1<<k), min(mn, j), max(mx, j+1))
-				used[j-lo] = false
+				taken &^= bit
 			}
 		}
 	}
-	used[i-lo] = true
+	taken = 1 << (i - lo)
 	place((uint(1)<<len(pat.elems)-1)&^(1<<pat.anchor), i, i+1)
-	return start, end, best <= pat.within
+	if best > pat.within {
+		return 0, 0, 0, false
+	}
+	return start, end, uint16(bestTaken >> (start - lo)), true
 }
 
 // accepts reports whether element e accepts token j.

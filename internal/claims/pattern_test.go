@@ -64,7 +64,7 @@ func TestPatternMatching(t *testing.T) {
 
 func TestPatternErrors(t *testing.T) {
 	for _, bad := range []string{"", "~2 effet", "[sans] effet", "effet ~2", "effet ~0 x", "effet ~99 x", "l'effet", "a|",
-		"*krebs*", "@nowhere ~2 effet", "&3 a", "&2 a b c", "&1 a", "&13 a b", "&4 a ~2 b", "&4 a [b]", "&x a b", "&8 a b c d e f g"} {
+		"*krebs*", "@nowhere ~2 effet", "effet &5 secondaire", "krebs.", "effet|&x", "&3 a", "&2 a b c", "&1 a", "&13 a b", "&4 a ~2 b", "&4 a [b]", "&x a b", "&8 a b c d e f g"} {
 		if _, _, err := compilePattern(bad, map[string][]string{"known": {"a"}}); err == nil {
 			t.Errorf("compilePattern(%q) accepted a bad pattern", bad)
 		}
@@ -82,11 +82,30 @@ func TestLoadRulesErrorsNameTheRule(t *testing.T) {
 		{"classes: {Bad Name: [a]}", `class "Bad Name"`},
 		{"classes: {c: []}", `class "c" has no words`},
 		{"classes: {c: [\"a|b\"]}", `class "c": "a|b" is not a word`},
+		{"classes: {c: [keine, null]}", `"null" is not a word: quote it`},
+		{"classes: {c: word}", `a class is a list of words`},
 	}
 	for _, tt := range tests {
 		_, err := compileRules(map[string][]byte{"bad.yaml": []byte(tt.file)})
 		if err == nil || !strings.Contains(err.Error(), tt.want) || !strings.Contains(err.Error(), "bad.yaml") {
 			t.Errorf("compileRules(%q) error = %v, want it to name bad.yaml and say %q", tt.file, err, tt.want)
+		}
+	}
+}
+
+// An unordered pattern whose elements can each be its anchor ("x x", or
+// two words in two classes) reports its match once.
+func TestUnorderedMatchesOnce(t *testing.T) {
+	m := newMatcher()
+	m.classes = map[string][]string{"back": {"zertifiziert", "empfohlen"}, "auth": {"empfohlen", "zertifiziert", "klinik"}}
+	for _, p := range []string{"&3 x x", "&3 @back @auth"} {
+		if err := m.add(p, 0); err != nil {
+			t.Fatal(err)
+		}
+	}
+	for text, want := range map[string]int{"x x": 1, "zertifiziert und empfohlen": 1, "x y x und zertifiziert": 1} {
+		if ms := m.find(nil, extract.Tokenize(text)); len(ms) != want {
+			t.Errorf("%q: matches %v, want %d", text, ms, want)
 		}
 	}
 }

@@ -93,8 +93,8 @@ type ruleFile struct {
 		Patterns []string `yaml:"patterns"`
 		Quoted   bool     `yaml:"quoted"` // the rule matches only within quotation marks
 	} `yaml:"rules"`
-	Cues      map[string][]string `yaml:"cues"`
-	Classes   map[string][]string `yaml:"classes"` // word classes patterns name as @name
+	Cues      map[string][]string   `yaml:"cues"`
+	Classes   map[string]classWords `yaml:"classes"` // word classes patterns name as @name
 	Therapies []struct {
 		ID       string            `yaml:"id"`
 		Class    string            `yaml:"class"`
@@ -102,6 +102,23 @@ type ruleFile struct {
 		Names    map[string]string `yaml:"names"`
 		Patterns []string          `yaml:"patterns"`
 	} `yaml:"therapies"`
+}
+
+// classWords are the words of a class. Each must be a string: YAML would
+// otherwise turn `null`, `yes` or `no` into something else, or drop it.
+type classWords []string
+
+func (c *classWords) UnmarshalYAML(n *yaml.Node) error {
+	if n.Kind != yaml.SequenceNode {
+		return fmt.Errorf("line %d: a class is a list of words", n.Line)
+	}
+	for _, w := range n.Content {
+		if w.Kind != yaml.ScalarNode || w.Tag != "!!str" {
+			return fmt.Errorf("line %d: %q is not a word: quote it", w.Line, w.Value)
+		}
+		*c = append(*c, w.Value)
+	}
+	return nil
 }
 
 // Categories of DESIGN.md's taxonomy, in its order.

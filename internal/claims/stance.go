@@ -54,7 +54,28 @@ func (a *Analyzer) negated(s sentence, m match) bool {
 	negStart := negativeStart[s.toks[m.start].Norm]
 	// The pattern's own negative words make the claim ("plus besoin de
 	// chimiothérapie"); the "ne" before them is theirs.
-	own := a.Rules.m.patterns[m.pattern].own
+	pat := &a.Rules.m.patterns[m.pattern]
+	own := pat.own
+	if o := a.Rules.owners[m.owner]; pat.within > 0 && o.kind == ownRule && a.Rules.rules[o.idx].category == "safety" {
+		// An unordered safety claim is an absence ("Nebenwirkungen
+		// praktisch ausgeschlossen"): it owns the negative words it is
+		// made of, and one between them denies it ("Nebenwirkungen sind
+		// nicht ausgeschlossen"). Elsewhere a negation between the words
+		// is often the claim's own: "remarche sans canne", "la chimio ne
+		// marchait plus".
+		own = nil
+		for k := m.start; k < m.end; k++ {
+			w := s.toks[k].Norm
+			switch {
+			case m.used&(1<<(k-m.start)) != 0:
+				if negativeStart[w] || negators[w] {
+					own = append(own, w)
+				}
+			case negators[w] || w == "ne" || w == "n":
+				return true
+			}
+		}
+	}
 	// Two negators in one claim cancel out: "pas sans risque" (but "peu
 	// ou pas d'effets secondaires" is one claim: peu is no negator).
 	negs := 0
