@@ -75,6 +75,8 @@ func TestStance(t *testing.T) {
 		{"a negator between an unordered claim's words", `<p>Unsere Praxis bietet die Behandlung an. Nebenwirkungen sind nicht ausgeschlossen.</p>`, "safety", Negated},
 		{"never between an unordered claim's words", `<p>We offer the treatment in our clinic. Side effects can never be excluded.</p>`, "safety", Negated},
 		{"ne … jamais between an unordered claim's words", `<p>Notre clinique propose ce soin. Les complications ne sont jamais exclues.</p>`, "safety", Negated},
+		{"French tout is not English touts", `<p>Le traitement est sans effets secondaires, tout simplement.</p>`, "safety", Promotional},
+		{"English promising is not promised", `<p>This promising treatment has no side effects.</p>`, "safety", Promotional},
 		{"testimonial relayed by provider", `<p>Nos patients témoignent. « Ma tumeur a disparu », raconte Sophie. Réservez votre consultation avec notre équipe.</p>`, "testimonial", Promotional},
 	}
 	for _, tt := range tests {
