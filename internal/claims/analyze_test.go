@@ -161,6 +161,21 @@ func TestTherapiesAndAuthorisation(t *testing.T) {
 	if _, ok := got["mesenchymal-stem-cell-therapy"]; !ok {
 		t.Errorf("mesenchymal-stem-cell-therapy not found: %+v", r.Therapies)
 	}
+	for text, id := range map[string]string{
+		"Des perfusions de cellules de sang de cordon ombilical.": "cord-blood-cell-therapy",
+		"Stem cells from umbilical cord blood.":                   "cord-blood-cell-therapy",
+		"Die klassische Frischzellenkur am Bodensee.":             "fresh-cell-therapy",
+		"Une cure de cellules fraîches en Suisse.":                "fresh-cell-therapy",
+	} {
+		r := analyzeString(t, a, "<p>"+text+"</p>")
+		found := false
+		for _, th := range r.Therapies {
+			found = found || th.ID == id
+		}
+		if !found {
+			t.Errorf("%q: therapies %+v, want %s", text, r.Therapies, id)
+		}
+	}
 }
 
 func TestAudienceSignals(t *testing.T) {
