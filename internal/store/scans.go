@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"strings"
 	"time"
 
 	"vigie/internal/claims"
@@ -58,12 +59,18 @@ func (s *Store) SaveScan(ctx context.Context, r *scan.SiteReport) error {
 			return fmt.Errorf("prepare page insert: %w", err)
 		}
 		defer pageStmt.Close()
-		claimStmt, err := tx.PrepareContext(ctx, `INSERT INTO claims (scan_id, seq, page_url, record_id, category, stance,
-			rule, quote, start_offset, end_offset, captured, match, r5122_4) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`)
+		// Claims go claimBatch rows to a statement: each statement costs
+		// the driver a round of its own, and a site has many claims.
+		claimStmt, err := tx.PrepareContext(ctx, claimInsert(1))
 		if err != nil {
 			return fmt.Errorf("prepare claim insert: %w", err)
 		}
 		defer claimStmt.Close()
+		batchStmt, err := tx.PrepareContext(ctx, claimInsert(claimBatch))
+		if err != nil {
+			return fmt.Errorf("prepare claim insert: %w", err)
+		}
+		defer batchStmt.Close()
 		for _, p := range r.Pages {
 			var pr any
 			if rep, ok := byURL[p.URL]; ok {
@@ -78,14 +85,43 @@ func (s *Store) SaveScan(ctx context.Context, r *scan.SiteReport) error {
 				return fmt.Errorf("insert page: %w", err)
 			}
 		}
-		for i, c := range r.Claims {
-			if _, err := claimStmt.ExecContext(ctx, r.ID, i, c.URL, c.Record, c.Category, c.Stance, c.Rule, c.Quote, c.Start, c.End, formatTime(c.Captured),
-				c.Match, c.R5122); err != nil {
+		args := make([]any, 0, claimBatch*claimColumns)
+		for i := 0; i < len(r.Claims); {
+			stmt, n := batchStmt, claimBatch
+			if len(r.Claims)-i < claimBatch {
+				stmt, n = claimStmt, 1
+			}
+			args = args[:0]
+			for _, c := range r.Claims[i : i+n] {
+				args = append(args, r.ID, i, c.URL, c.Record, c.Category, c.Stance, c.Rule, c.Quote, c.Start, c.End,
+					formatTime(c.Captured), c.Match, c.R5122)
+				i++
+			}
+			if _, err := stmt.ExecContext(ctx, args...); err != nil {
 				return fmt.Errorf("insert claim: %w", err)
 			}
 		}
 		return nil
 	})
+}
+
+// claimBatch is how many claims one insert statement writes.
+const claimBatch = 64
+
+const claimColumns = 13
+
+// claimInsert is the statement inserting n claims.
+func claimInsert(n int) string {
+	var b strings.Builder
+	b.WriteString(`INSERT INTO claims (scan_id, seq, page_url, record_id, category, stance,
+			rule, quote, start_offset, end_offset, captured, match, r5122_4) VALUES `)
+	for i := range n {
+		if i > 0 {
+			b.WriteString(", ")
+		}
+		b.WriteString("(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")
+	}
+	return b.String()
 }
 
 // ScanSummary is one scan of a site.
