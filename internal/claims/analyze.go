@@ -338,7 +338,7 @@ func (a *Analyzer) verdict(rep *Report, firstPerson int) {
 		{"first_person", float64(firstPerson), 0.8},
 		{"therapy_named", therapy, 1.0},
 		{"third_party_voice", third, -4},
-		{"authorised_product_named", authorised, -1},
+		{"authorised_product_named", authorised, -2},
 	}
 	z := -4.0
 	for _, f := range rep.Features {
