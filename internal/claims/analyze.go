@@ -59,7 +59,7 @@ func (a *Analyzer) Analyze(doc *extract.Document, at time.Time) *Report {
 		}
 		// A cue's words count once for its kind, however many cue
 		// patterns match them ("wir verwenden" is in two cue files).
-		var cueEnd [numCueKinds]int
+		var cueEnd [numCueKinds]int32
 		for _, m := range s.matches {
 			o := a.Rules.owners[m.owner]
 			if o.kind == ownCue {
@@ -182,7 +182,7 @@ func (a *Analyzer) match(doc *extract.Document, q *quotes) []sentence {
 	sents := make([]sentence, 0, len(doc.Sentences))
 	// The matches of all sentences share one array, each sentence holding
 	// its slice of it (capped, so that appending never overwrites another's).
-	var all []match
+	all := make([]match, 0, len(toks)/4) // about one match in four words on a clinic page
 	var sc scanner
 	sc.reset(a.Rules.m, toks)
 	ti, bi := 0, 0
@@ -216,7 +216,7 @@ func (a *Analyzer) match(doc *extract.Document, q *quotes) []sentence {
 			all = all[:kept]
 			// Leftmost first: an unordered match may start before the
 			// token it was found from.
-			slices.SortStableFunc(all[n:], func(x, y match) int { return x.start - y.start })
+			slices.SortStableFunc(all[n:], func(x, y match) int { return int(x.start - y.start) })
 			if len(all) > n {
 				s.matches = all[n:len(all):len(all)]
 			}

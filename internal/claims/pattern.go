@@ -443,8 +443,8 @@ func (m *matcher) add(src string, owner int) error {
 
 // match is one occurrence of a pattern: tokens [start, end).
 type match struct {
-	owner      int
-	start, end int
+	owner      int32 // index in Rules.owners
+	start, end int32
 	pattern    int32 // index in matcher.patterns
 	// used: for an unordered pattern, bit k is set when token start+k is
 	// one of its elements (the others are words between them). 0 otherwise.
@@ -549,7 +549,7 @@ func (s *scanner) try(dst []match, p int32, i, from, to int) []match {
 	pat := &s.m.patterns[p]
 	if pat.within == 0 {
 		if end, ok := s.matchFrom(pat.elems, 1, i+1, to); ok {
-			dst = append(dst, match{owner: pat.owner, start: i - from, end: end - from, pattern: p})
+			dst = append(dst, match{owner: int32(pat.owner), start: int32(i - from), end: int32(end - from), pattern: p})
 		}
 		return dst
 	}
@@ -557,7 +557,7 @@ func (s *scanner) try(dst []match, p int32, i, from, to int) []match {
 	if !ok {
 		return dst
 	}
-	mt := match{owner: pat.owner, start: start - from, end: end - from, pattern: p, used: used}
+	mt := match{owner: int32(pat.owner), start: int32(start - from), end: int32(end - from), pattern: p, used: used}
 	// Two tokens of one match may each be its anchor: one match still.
 	if slices.Contains(dst[s.sentence:], mt) {
 		return dst

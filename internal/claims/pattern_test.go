@@ -142,7 +142,7 @@ func FuzzMatch(f *testing.F) {
 	f.Fuzz(func(t *testing.T, text string) {
 		toks := extract.Tokenize(text)
 		for _, m := range rules.m.find(nil, toks) {
-			if m.start < 0 || m.end > len(toks) || m.start >= m.end {
+			if m.start < 0 || int(m.end) > len(toks) || m.start >= m.end {
 				t.Fatalf("match %+v out of %d tokens", m, len(toks))
 			}
 		}
@@ -167,7 +167,7 @@ func TestPatternMatchesOncePerStart(t *testing.T) {
 		t.Fatalf("matches %v, want %v", ms, want)
 	}
 	for i := range want {
-		if [2]int{ms[i].start, ms[i].end} != want[i] {
+		if [2]int{int(ms[i].start), int(ms[i].end)} != want[i] {
 			t.Errorf("match %d = %v, want %v", i, ms[i], want[i])
 		}
 	}
