@@ -91,7 +91,8 @@ type ruleFile struct {
 		ID       string   `yaml:"id"`
 		Category string   `yaml:"category"`
 		Patterns []string `yaml:"patterns"`
-		Quoted   bool     `yaml:"quoted"` // the rule matches only within quotation marks
+		Quoted   bool     `yaml:"quoted"`  // the rule matches only within quotation marks
+		Absence  bool     `yaml:"absence"` // the rule states an absence: a negator between its words denies it
 	} `yaml:"rules"`
 	Cues      map[string][]string   `yaml:"cues"`
 	Classes   map[string]classWords `yaml:"classes"` // word classes patterns name as @name
@@ -172,6 +173,7 @@ type rule struct {
 	cat          int    // the category's index in Categories
 	lang         string // the id's prefix: "fr" for fr.safety.no-risk
 	quoted       bool   // matches only within quotation marks (a patient's words)
+	absence      bool   // states an absence ("no side effects"): a negator between its words denies it
 }
 
 // therapyEntry is one therapy of the lexicon.
@@ -267,7 +269,7 @@ func compileRules(files map[string][]byte) (*Rules, error) {
 			}
 			o := len(r.owners)
 			r.owners = append(r.owners, owner{kind: ownRule, idx: len(r.rules)})
-			r.rules = append(r.rules, rule{id: ru.ID, category: ru.Category, cat: catIndex[ru.Category], lang: strings.SplitN(ru.ID, ".", 2)[0], quoted: ru.Quoted})
+			r.rules = append(r.rules, rule{id: ru.ID, category: ru.Category, cat: catIndex[ru.Category], lang: strings.SplitN(ru.ID, ".", 2)[0], quoted: ru.Quoted, absence: ru.Absence})
 			for _, p := range ru.Patterns {
 				if err := r.m.add(p, o); err != nil {
 					return nil, fmt.Errorf("%s: %w", where, err)

@@ -56,11 +56,11 @@ func (a *Analyzer) negated(s sentence, m match) bool {
 	// chimiothérapie"); the "ne" before them is theirs.
 	pat := &a.Rules.m.patterns[m.pattern]
 	own := pat.own
-	if o := a.Rules.owners[m.owner]; pat.within > 0 && o.kind == ownRule && a.Rules.rules[o.idx].category == "safety" {
-		// An unordered safety claim is an absence ("Nebenwirkungen
-		// praktisch ausgeschlossen"): it owns the negative words it is
-		// made of, and one between them denies it ("Nebenwirkungen sind
-		// nicht ausgeschlossen"). Elsewhere a negation between the words
+	if o := a.Rules.owners[m.owner]; pat.within > 0 && o.kind == ownRule && a.Rules.rules[o.idx].absence {
+		// An unordered claim of an absence ("Nebenwirkungen praktisch
+		// ausgeschlossen") owns the negative words it is made of, and one
+		// between them denies it ("Nebenwirkungen sind nicht
+		// ausgeschlossen"). In other claims a negation between the words
 		// is often the claim's own: "remarche sans canne", "la chimio ne
 		// marchait plus".
 		own = nil
