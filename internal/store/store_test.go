@@ -3,6 +3,7 @@ package store
 import (
 	"context"
 	"encoding/json"
+	"fmt"
 	"io/fs"
 	"path/filepath"
 	"strings"
@@ -155,5 +156,34 @@ func TestStoreReportRoundTrip(t *testing.T) {
 	got, err = s.Report(ctx, "scan-old")
 	if err != nil || len(got.Claims) != 1 || got.Claims[0].Quote != "Sans effets secondaires." {
 		t.Errorf("an old report: %v, claims %+v", err, got)
+	}
+}
+
+// Claims are written claimBatch rows to a statement: a scan with two full
+// batches and a remainder comes back whole, in order, field for field.
+func TestStoreClaimsAcrossBatches(t *testing.T) {
+	ctx := context.Background()
+	s, err := Open(ctx, filepath.Join(t.TempDir(), "vigie.db"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	r := report("scan-batches", "illegal_promotion")
+	c := r.Claims[0]
+	r.Claims = nil
+	for i := range 2*claimBatch + 7 {
+		c.Start, c.End, c.Quote = i, i+5, fmt.Sprintf("claim %d", i)
+		c.Captured = r.Started.Add(time.Duration(i) * time.Second)
+		r.Claims = append(r.Claims, c)
+	}
+	if err := s.SaveScan(ctx, r); err != nil {
+		t.Fatal(err)
+	}
+	got, err := s.Report(ctx, "scan-batches")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if diff := cmp.Diff(r.Claims, got.Claims); diff != "" {
+		t.Errorf("claims after SaveScan (-want +got):\n%s", diff)
 	}
 }
