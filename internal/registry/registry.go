@@ -205,6 +205,15 @@ func (r *Registry) Imports() []ImportInfo { return slices.Clone(r.imports) }
 // Len returns the number of products.
 func (r *Registry) Len() int { return len(r.products) }
 
+// IDs returns the ids of the products, in the registry's order.
+func (r *Registry) IDs() []string {
+	ids := make([]string, len(r.products))
+	for i, p := range r.products {
+		ids[i] = p.ID
+	}
+	return ids
+}
+
 // Product returns the product with the id.
 func (r *Registry) Product(id string) (Product, bool) {
 	i, ok := r.byID[id]

@@ -216,3 +216,25 @@ func TestScanErrors(t *testing.T) {
 		t.Errorf("scan of a closed port: err = %v, want ErrUnreachable", err)
 	}
 }
+
+// A product the registry knows must be recognised on pages, or a page
+// naming it is read as naming an unknown therapy: the lexicon the analysis
+// uses names every product of the embedded registry, by its registry id.
+func TestLexiconNamesEveryRegisteredProduct(t *testing.T) {
+	reg, err := registry.Default()
+	if err != nil {
+		t.Fatal(err)
+	}
+	rules, err := claims.DefaultRules()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(reg.IDs()) != reg.Len() || reg.Len() == 0 {
+		t.Fatalf("registry lists %d ids for %d products", len(reg.IDs()), reg.Len())
+	}
+	for _, id := range reg.IDs() {
+		if rules.TherapyName(id, "fr") == "" {
+			t.Errorf("registry product %s has no entry in the claims lexicon (rules/therapies.yaml)", id)
+		}
+	}
+}
