@@ -109,6 +109,11 @@ func (a *Analyzer) Analyze(doc *extract.Document, at time.Time) *Report {
 	switch {
 	case critical >= 2 && critical > fp:
 		rep.Voice = VoiceReporting
+	case critical >= 2 && critical >= fp && byVerb >= 2:
+		// A doctor's or a pharmacist's warning speaks in the first
+		// person too ("my patients"), and puts the claims it warns of in
+		// the sellers' mouths.
+		rep.Voice = VoiceReporting
 	case scientific >= 3 && fp == 0:
 		rep.Voice = VoiceScientific
 	case byVerb >= 3 && attributed*2 >= claimSentences && fp <= 1:

@@ -221,8 +221,8 @@ func TestCorpus(t *testing.T) {
 		part                                    string
 		accuracy, audience, prec, rec, category float64
 	}{
-		{"tuned", 0.99, 0.99, 0.97, 0.97, 0.93},
-		{"heldout", 0.90, 0.96, 0.84, 0.82, 0.57},
+		{"tuned", 0.99, 0.99, 0.97, 0.97, 0.92},
+		{"heldout", 0.93, 0.99, 0.89, 0.90, 0.71},
 	}
 	for _, tt := range tests {
 		ev, err := a.Evaluate("testdata/corpus/"+tt.part, captureDate)
@@ -389,5 +389,27 @@ func TestAssociationWarningSpeaksAgainstTheClaims(t *testing.T) {
 	}
 	if stanceOf(r, "safety") == "none" {
 		t.Errorf("association warning: the quoted safety claim was not found: %+v", r.Claims)
+	}
+}
+
+// An influencer's paid post speaks for the clinic that pays for it; a
+// doctor's warning, in the first person too, speaks against the claims.
+func TestPaidPostAndDoctorsWarning(t *testing.T) {
+	a := analyzer(t)
+	post := `<p>Day 5 after my exosome facial at the clinic and my skin feels ten years younger, zero downtime!</p>` +
+		`<p>The cells are grown in their lab from donated cord tissue. It's your body's natural repair system.</p>` +
+		`<p>Paid partnership with the clinic. Use my promo code for 15% off, link in bio.</p>`
+	p := analyzeString(t, a, post)
+	if !p.Promotional || p.Voice != VoiceProvider {
+		t.Errorf("paid post: promotional %v, voice %s (score %.3f, features %+v)", p.Promotional, p.Voice, p.Score, p.Features)
+	}
+	warning := `<h1>Before you pay for a stem cell injection</h1>` +
+		`<p>In my clinic patients often show me brochures. One clinic says its cells "rebuild cartilage without any risk".</p>` +
+		`<p>Another claims that "90% of patients" are pain-free after a year, at a price of £6,000.</p>` +
+		`<p>What the evidence shows is different: in sham-controlled trials the benefit was not statistically significant.</p>` +
+		`<p>I recommend exercise first, and asking about clinical trials.</p>`
+	w := analyzeString(t, a, warning)
+	if w.Promotional || w.Voice != VoiceReporting {
+		t.Errorf("doctor's warning: promotional %v, voice %s (score %.3f, features %+v)", w.Promotional, w.Voice, w.Score, w.Features)
 	}
 }
