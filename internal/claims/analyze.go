@@ -45,7 +45,7 @@ func (a *Analyzer) Analyze(doc *extract.Document, at time.Time) *Report {
 	// First pass: the page's voice, from its cues. Claims are counted by
 	// sentence: one sentence matched by many rules is one statement.
 	var fp, critical, scientific, attributed, byVerb, claimSentences, claims int
-	hasOffer, frenchPatients := false, false
+	hasOffer, frenchPatients, risks := false, false, false
 	for _, s := range sents {
 		claimed, attrib := false, false
 		var cats uint32 // the categories claimed: one claim each
@@ -83,6 +83,10 @@ func (a *Analyzer) Analyze(doc *extract.Document, at time.Time) *Report {
 				scientific++
 			case o.kind == ownCue && cueKind(o.idx) == cueFrenchPatients:
 				frenchPatients = true
+			case o.kind == ownCue && cueKind(o.idx) == cueRisks:
+				// Unless the sentence claims safety: "les effets secondaires
+				// possibles sont minimes".
+				risks = risks || !a.claimsSafety(s)
 			case o.kind == ownRule:
 				claimed = true
 				r := &a.Rules.rules[o.idx]
@@ -173,7 +177,7 @@ func (a *Analyzer) Analyze(doc *extract.Document, at time.Time) *Report {
 		}
 	}
 	rep.Audience = a.audience(doc, frenchPatients)
-	a.verdict(rep, fp)
+	a.verdict(rep, fp, risks)
 	return rep
 }
 
@@ -305,7 +309,7 @@ func window(s sentence, ms, me int) (int, int) {
 
 // verdict decides whether the page promotes a therapy, from features an
 // inspector would name: what it claims, whether it sells, who speaks.
-func (a *Analyzer) verdict(rep *Report, firstPerson int) {
+func (a *Analyzer) verdict(rep *Report, firstPerson int, risksListed bool) {
 	cats := map[string]bool{}
 	presentation, offer := 0, 0
 	for _, c := range rep.Claims {
@@ -337,6 +341,15 @@ func (a *Analyzer) verdict(rep *Report, firstPerson int) {
 	if rep.Voice == VoiceReporting || rep.Voice == VoiceScientific {
 		third = 1
 	}
+	// Telling readers a treatment is not risk-free ("n'est pas sans
+	// risque", "nicht ohne Risiko") or what its risks are ("side effects
+	// include") is what those who inform do, and what sellers avoid.
+	risks := b2f(risksListed)
+	for _, c := range rep.Claims {
+		if c.Category == "safety" && c.Stance == Negated {
+			risks = 1
+		}
+	}
 	rep.Features = []Feature{
 		{"promotional_categories", float64(len(cats)), 0.7},
 		{"offer", b2f(offer > 0), 1.5},
@@ -344,6 +357,7 @@ func (a *Analyzer) verdict(rep *Report, firstPerson int) {
 		{"therapy_named", therapy, 1.0},
 		{"third_party_voice", third, -4},
 		{"authorised_product_named", authorised, -2},
+		{"risks_stated", risks, -1.5},
 	}
 	z := -4.0
 	for _, f := range rep.Features {
@@ -358,6 +372,16 @@ func (a *Analyzer) verdict(rep *Report, firstPerson int) {
 	}
 	rep.Score = math.Round(1/(1+math.Exp(-z))*1000) / 1000
 	rep.Promotional = rep.Score >= 0.5 && third == 0 && (presentation > 0 || offer > 0 && therapy > 0)
+}
+
+// claimsSafety reports whether a safety rule matched in s.
+func (a *Analyzer) claimsSafety(s sentence) bool {
+	for _, m := range s.matches {
+		if o := a.Rules.owners[m.owner]; o.kind == ownRule && a.Rules.rules[o.idx].category == "safety" {
+			return true
+		}
+	}
+	return false
 }
 
 func b2f(b bool) float64 {

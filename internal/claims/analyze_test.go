@@ -222,7 +222,7 @@ func TestCorpus(t *testing.T) {
 		accuracy, audience, prec, rec, category float64
 	}{
 		{"tuned", 0.99, 0.99, 0.97, 0.97, 0.92},
-		{"heldout", 0.93, 0.99, 0.89, 0.90, 0.71},
+		{"heldout", 0.93, 0.99, 0.89, 0.93, 0.50},
 	}
 	for _, tt := range tests {
 		ev, err := a.Evaluate("testdata/corpus/"+tt.part, captureDate)
@@ -411,5 +411,33 @@ func TestPaidPostAndDoctorsWarning(t *testing.T) {
 	w := analyzeString(t, a, warning)
 	if w.Promotional || w.Voice != VoiceReporting {
 		t.Errorf("doctor's warning: promotional %v, voice %s (score %.3f, features %+v)", w.Promotional, w.Voice, w.Score, w.Features)
+	}
+}
+
+// Those who inform state a treatment's risks, and insurers write to their
+// members: neither is a seller, even in the first person.
+func TestRisksAndInsurersWeighAgainstPromotion(t *testing.T) {
+	a := analyzer(t)
+	risks := `<p>Les effets indésirables possibles comprennent une fièvre élevée et des troubles neurologiques.</p>` +
+		`<p>Ce traitement est puissant et n'est pas sans risque.</p>`
+	hospital := `<h1>Thérapie CAR-T dans notre service</h1>` +
+		`<p>Notre service administre Kymriah à des patients dont le lymphome a résisté aux traitements.</p>` +
+		`<p>Vos lymphocytes sont prélevés, puis modifiés génétiquement par le fabricant.</p>` +
+		`<p>Une partie des patients obtient des rémissions prolongées. Contactez notre équipe.</p>`
+	with := analyzeString(t, a, hospital+risks)
+	without := analyzeString(t, a, hospital)
+	if with.Score >= without.Score {
+		t.Errorf("stating risks did not lower the score: %.3f with, %.3f without", with.Score, without.Score)
+	}
+	if with.Promotional {
+		t.Errorf("hospital page stating the risks of an authorised medicine: promotional (score %.3f, features %+v)", with.Score, with.Features)
+	}
+	insurer := `<h1>Cellules souches : que rembourse votre mutuelle ?</h1>` +
+		`<p>Nous avons reçu de nombreuses demandes de nos adhérents pour des injections de cellules souches à l'étranger.</p>` +
+		`<p>Ces injections ne sont pas prises en charge : nous ne les remboursons pas au titre de vos garanties santé.</p>` +
+		`<p>Certaines cliniques affirment que « les cellules régénèrent le cartilage sans aucun risque » pour 8 000 euros.</p>` +
+		`<p>Nos conseillers répondent à vos questions au 01 40 00 00 00.</p>`
+	if r := analyzeString(t, a, insurer); r.Promotional || r.Voice == VoiceProvider {
+		t.Errorf("mutual insurer's page: promotional %v, voice %s (score %.3f, features %+v)", r.Promotional, r.Voice, r.Score, r.Features)
 	}
 }

@@ -146,6 +146,7 @@ const (
 	cueScientific
 	cueFrenchPatients
 	cueInvestigation
+	cueRisks
 	numCueKinds
 )
 
@@ -153,6 +154,7 @@ var cueKinds = map[string]cueKind{
 	"negation": cueNegation, "negation_near": cueNegationNear, "particle": cueParticle,
 	"reporting": cueReporting, "first_person": cueFirstPerson, "critical": cueCritical,
 	"scientific": cueScientific, "french_patients": cueFrenchPatients, "investigation": cueInvestigation,
+	"risks": cueRisks,
 }
 
 type ownerKind int
