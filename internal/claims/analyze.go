@@ -45,7 +45,7 @@ func (a *Analyzer) Analyze(doc *extract.Document, at time.Time) *Report {
 	// First pass: the page's voice, from its cues. Claims are counted by
 	// sentence: one sentence matched by many rules is one statement.
 	var fp, critical, scientific, attributed, byVerb, claimSentences, claims int
-	hasOffer, frenchPatients, risks := false, false, false
+	hasOffer, frenchPatients, risks, priced := false, false, false, false
 	for _, s := range sents {
 		claimed, attrib := false, false
 		var cats uint32 // the categories claimed: one claim each
@@ -84,9 +84,7 @@ func (a *Analyzer) Analyze(doc *extract.Document, at time.Time) *Report {
 			case o.kind == ownCue && cueKind(o.idx) == cueFrenchPatients:
 				frenchPatients = true
 			case o.kind == ownCue && cueKind(o.idx) == cueRisks:
-				// Unless the sentence claims safety: "les effets secondaires
-				// possibles sont minimes".
-				risks = risks || !a.claimsSafety(s)
+				risks = risks || a.listsRisks(s)
 			case o.kind == ownRule:
 				claimed = true
 				r := &a.Rules.rules[o.idx]
@@ -94,6 +92,7 @@ func (a *Analyzer) Analyze(doc *extract.Document, at time.Time) *Report {
 				if r.category == "offer" {
 					hasOffer = true
 				}
+				priced = priced || r.price
 				// A patient's words are quoted by nature: their marks
 				// do not make the page a report.
 				attrib = attrib || !r.quoted && a.attributed(q, s, m)
@@ -113,10 +112,10 @@ func (a *Analyzer) Analyze(doc *extract.Document, at time.Time) *Report {
 	switch {
 	case critical >= 2 && critical > fp:
 		rep.Voice = VoiceReporting
-	case critical >= 2 && critical >= fp && byVerb >= 2:
+	case critical >= 2 && critical >= fp && byVerb >= 2 && attributed*2 >= claimSentences:
 		// A doctor's or a pharmacist's warning speaks in the first
-		// person too ("my patients"), and puts the claims it warns of in
-		// the sellers' mouths.
+		// person too ("my patients"), and puts most of the claims it
+		// warns of in the sellers' mouths.
 		rep.Voice = VoiceReporting
 	case scientific >= 3 && fp == 0:
 		rep.Voice = VoiceScientific
@@ -177,7 +176,7 @@ func (a *Analyzer) Analyze(doc *extract.Document, at time.Time) *Report {
 		}
 	}
 	rep.Audience = a.audience(doc, frenchPatients)
-	a.verdict(rep, fp, risks)
+	a.verdict(rep, fp, risks, priced)
 	return rep
 }
 
@@ -309,7 +308,7 @@ func window(s sentence, ms, me int) (int, int) {
 
 // verdict decides whether the page promotes a therapy, from features an
 // inspector would name: what it claims, whether it sells, who speaks.
-func (a *Analyzer) verdict(rep *Report, firstPerson int, risksListed bool) {
+func (a *Analyzer) verdict(rep *Report, firstPerson int, risksListed, priced bool) {
 	cats := map[string]bool{}
 	presentation, offer := 0, 0
 	for _, c := range rep.Claims {
@@ -330,12 +329,18 @@ func (a *Analyzer) verdict(rep *Report, firstPerson int, risksListed bool) {
 		therapy = 1
 	}
 	// A page naming an authorised medicine is most often a hospital's or
-	// an educator's: its claims must weigh more to make it promotion.
+	// an educator's: its claims must weigh more to make it promotion. One
+	// naming several without a price is a hospital, an insurer or an
+	// educator listing them; a seller comparing its price with theirs
+	// ("a fraction of the price of Kymriah or Yescarta") counts once.
 	authorised := 0.0
 	for _, t := range rep.Therapies {
 		if t.Product && t.Authorised {
-			authorised = 1
+			authorised++
 		}
+	}
+	if priced {
+		authorised = math.Min(authorised, 1)
 	}
 	third := 0.0
 	if rep.Voice == VoiceReporting || rep.Voice == VoiceScientific {
@@ -356,7 +361,7 @@ func (a *Analyzer) verdict(rep *Report, firstPerson int, risksListed bool) {
 		{"first_person", float64(firstPerson), 0.8},
 		{"therapy_named", therapy, 1.0},
 		{"third_party_voice", third, -4},
-		{"authorised_product_named", authorised, -2},
+		{"authorised_product_named", authorised, -1.5},
 		{"risks_stated", risks, -1.5},
 	}
 	z := -4.0
@@ -365,7 +370,7 @@ func (a *Analyzer) verdict(rep *Report, firstPerson int, risksListed bool) {
 		switch f.Name {
 		case "promotional_categories":
 			v = math.Min(v, 6)
-		case "first_person":
+		case "first_person", "authorised_product_named":
 			v = math.Min(v, 3)
 		}
 		z += f.Weight * v
@@ -374,14 +379,22 @@ func (a *Analyzer) verdict(rep *Report, firstPerson int, risksListed bool) {
 	rep.Promotional = rep.Score >= 0.5 && third == 0 && (presentation > 0 || offer > 0 && therapy > 0)
 }
 
-// claimsSafety reports whether a safety rule matched in s.
-func (a *Analyzer) claimsSafety(s sentence) bool {
+// listsRisks reports whether a risks cue in s lists the treatment's risks:
+// not where the sentence claims safety ("les effets secondaires possibles
+// sont minimes"), denies them ("we are not aware of any serious
+// complications"), or speaks of the standard treatment's ("knee
+// replacement: possible complications include infection").
+func (a *Analyzer) listsRisks(s sentence) bool {
 	for _, m := range s.matches {
-		if o := a.Rules.owners[m.owner]; o.kind == ownRule && a.Rules.rules[o.idx].category == "safety" {
-			return true
+		o := a.Rules.owners[m.owner]
+		switch {
+		case o.kind == ownRule && (a.Rules.rules[o.idx].category == "safety" || a.Rules.rules[o.idx].category == "alternative"):
+			return false
+		case o.kind == ownCue && (cueKind(o.idx) == cueNegation || cueKind(o.idx) == cueNegationNear):
+			return false
 		}
 	}
-	return false
+	return true
 }
 
 func b2f(b bool) float64 {

@@ -222,7 +222,7 @@ func TestCorpus(t *testing.T) {
 		accuracy, audience, prec, rec, category float64
 	}{
 		{"tuned", 0.99, 0.99, 0.97, 0.97, 0.92},
-		{"heldout", 0.93, 0.99, 0.89, 0.93, 0.50},
+		{"heldout", 1.00, 0.99, 0.92, 0.94, 0.66},
 	}
 	for _, tt := range tests {
 		ev, err := a.Evaluate("testdata/corpus/"+tt.part, captureDate)
@@ -406,7 +406,7 @@ func TestPaidPostAndDoctorsWarning(t *testing.T) {
 	warning := `<h1>Before you pay for a stem cell injection</h1>` +
 		`<p>In my clinic patients often show me brochures. One clinic says its cells "rebuild cartilage without any risk".</p>` +
 		`<p>Another claims that "90% of patients" are pain-free after a year, at a price of £6,000.</p>` +
-		`<p>What the evidence shows is different: in sham-controlled trials the benefit was not statistically significant.</p>` +
+		`<p>There is no good evidence for it: in controlled trials the benefit was not statistically significant.</p>` +
 		`<p>I recommend exercise first, and asking about clinical trials.</p>`
 	w := analyzeString(t, a, warning)
 	if w.Promotional || w.Voice != VoiceReporting {
@@ -418,8 +418,7 @@ func TestPaidPostAndDoctorsWarning(t *testing.T) {
 // members: neither is a seller, even in the first person.
 func TestRisksAndInsurersWeighAgainstPromotion(t *testing.T) {
 	a := analyzer(t)
-	risks := `<p>Les effets indésirables possibles comprennent une fièvre élevée et des troubles neurologiques.</p>` +
-		`<p>Ce traitement est puissant et n'est pas sans risque.</p>`
+	risks := `<p>Les effets indésirables possibles comprennent une fièvre élevée et des troubles neurologiques.</p>`
 	hospital := `<h1>Thérapie CAR-T dans notre service</h1>` +
 		`<p>Notre service administre Kymriah à des patients dont le lymphome a résisté aux traitements.</p>` +
 		`<p>Vos lymphocytes sont prélevés, puis modifiés génétiquement par le fabricant.</p>` +
@@ -439,5 +438,89 @@ func TestRisksAndInsurersWeighAgainstPromotion(t *testing.T) {
 		`<p>Nos conseillers répondent à vos questions au 01 40 00 00 00.</p>`
 	if r := analyzeString(t, a, insurer); r.Promotional || r.Voice == VoiceProvider {
 		t.Errorf("mutual insurer's page: promotional %v, voice %s (score %.3f, features %+v)", r.Promotional, r.Voice, r.Score, r.Features)
+	}
+	// Not risks: a sentence claiming safety, one denying complications,
+	// one on the standard treatment's.
+	for _, sentence := range []string{
+		`<p>Les effets secondaires possibles sont minimes et passagers.</p>`,
+		`<p>Nous n'avons observé aucune complication grave ; les risques connus sont inexistants.</p>`,
+		`<p>Contrairement à la prothèse, dont les complications possibles incluent l'infection, nos injections préservent le genou.</p>`,
+	} {
+		r := analyzeString(t, a, hospital+sentence)
+		if f := feature(r, "risks_stated"); f != 0 {
+			t.Errorf("%s: risks_stated = %v, want 0", sentence, f)
+		}
+	}
+	if f := feature(with, "risks_stated"); f != 1 {
+		t.Errorf("a list of side effects: risks_stated = %v, want 1", f)
+	}
+}
+
+func feature(r *Report, name string) float64 {
+	for _, f := range r.Features {
+		if f.Name == name {
+			return f.Value
+		}
+	}
+	return -1
+}
+
+// Sellers say what insurers do not pay, name the authorised medicines
+// they undercut, and quote a doctor: none of it makes their page a report.
+func TestSellersStayPromotional(t *testing.T) {
+	a := analyzer(t)
+	for name, page := range map[string]string{
+		"insurers do not pay": `<h1>Eigenblut-Therapie</h1>` +
+			`<p>Die Eigenblut-Therapie regeneriert den Knorpel mit Ihren eigenen Zellen, sanft und ohne Nebenwirkungen.</p>` +
+			`<p>Behandelt werden Privatpatienten und gesetzlich Versicherte.</p>` +
+			`<p>Die Krankenkassen übernehmen die Kosten nicht. Eine Sitzung kostet 290 Euro. Termin unter 0761 000 000.</p>`,
+		"undercutting authorised medicines": `<h1>CAR-T in Mexico</h1>` +
+			`<p>Our clinic offers CAR-T cell therapy at a fraction of the price of Kymriah, Yescarta or Breyanzi.</p>` +
+			`<p>Our CAR-T cells destroy cancer cells with few side effects. The full treatment costs USD 45,000.</p>` +
+			`<p>Book your consultation with our team today.</p>`,
+		"a doctor quoted": `<h1>Stem cell clinic Lane</h1>` +
+			`<p>Dr. Lane says stem cells repair cartilage without risk.</p>` +
+			`<p>Patients say they walk again after one injection.</p>` +
+			`<p>What the evidence shows is clear: sham procedures cannot match these results.</p>` +
+			`<p>Treatment packages from $9,000: we offer a free consultation, book with our team.</p>`,
+	} {
+		if r := analyzeString(t, a, page); !r.Promotional || r.Voice == VoiceReporting {
+			t.Errorf("%s: promotional %v, voice %s (score %.3f, features %+v)", name, r.Promotional, r.Voice, r.Score, r.Features)
+		}
+	}
+}
+
+// A warning with as many critical cues as first-person ones is a report
+// when most of its claims are put in the sellers' mouths.
+func TestWarningAsCriticalAsPersonal(t *testing.T) {
+	a := analyzer(t)
+	warning := `<p>In my clinic I see patients who paid for stem cell injections.</p>` +
+		`<p>One clinic claims its cells "cure arthritis without any risk". Another says that "90% of patients" walk again.</p>` +
+		`<p>A third advertises that its treatment "regenerates cartilage naturally".</p>` +
+		`<p>There is no good evidence for any of it. In trials the benefit was not statistically significant.</p>` +
+		`<p>I recommend exercise first.</p>`
+	r := analyzeString(t, a, warning)
+	if r.Promotional || r.Voice != VoiceReporting {
+		t.Errorf("doctor's warning: promotional %v, voice %s (score %.3f, features %+v)", r.Promotional, r.Voice, r.Score, r.Features)
+	}
+}
+
+// Each authorised medicine a page names weighs against promotion (up to
+// three): a hospital listing the products it gives is not selling them.
+func TestSeveralAuthorisedProductsWeighMore(t *testing.T) {
+	a := analyzer(t)
+	page := func(products string) string {
+		return `<h1>Cellules CAR-T dans notre centre</h1>` +
+			`<p>Notre centre administre ` + products + ` aux patients dont le lymphome a résisté aux traitements.</p>` +
+			`<p>Vos lymphocytes sont prélevés puis modifiés génétiquement ; la perfusion se fait dans notre unité.</p>` +
+			`<p>Une partie des patients obtient une rémission prolongée. Prenez rendez-vous avec notre équipe.</p>`
+	}
+	one := analyzeString(t, a, page("Kymriah"))
+	three := analyzeString(t, a, page("Kymriah, Yescarta et Breyanzi"))
+	if three.Score >= one.Score {
+		t.Errorf("naming three authorised products scores %.3f, one %.3f: want lower", three.Score, one.Score)
+	}
+	if three.Promotional {
+		t.Errorf("hospital listing three authorised CAR-T medicines: promotional (score %.3f, features %+v)", three.Score, three.Features)
 	}
 }

@@ -93,6 +93,7 @@ type ruleFile struct {
 		Patterns []string `yaml:"patterns"`
 		Quoted   bool     `yaml:"quoted"`  // the rule matches only within quotation marks
 		Absence  bool     `yaml:"absence"` // the rule states an absence: a negator between its words denies it
+		Price    bool     `yaml:"price"`   // the rule states a price (an offer rule)
 	} `yaml:"rules"`
 	Cues      map[string][]string   `yaml:"cues"`
 	Classes   map[string]classWords `yaml:"classes"` // word classes patterns name as @name
@@ -176,6 +177,7 @@ type rule struct {
 	lang         string // the id's prefix: "fr" for fr.safety.no-risk
 	quoted       bool   // matches only within quotation marks (a patient's words)
 	absence      bool   // states an absence ("no side effects"): a negator between its words denies it
+	price        bool   // states a price: sellers do, hospitals giving authorised medicines do not
 }
 
 // therapyEntry is one therapy of the lexicon.
@@ -271,7 +273,7 @@ func compileRules(files map[string][]byte) (*Rules, error) {
 			}
 			o := len(r.owners)
 			r.owners = append(r.owners, owner{kind: ownRule, idx: len(r.rules)})
-			r.rules = append(r.rules, rule{id: ru.ID, category: ru.Category, cat: catIndex[ru.Category], lang: strings.SplitN(ru.ID, ".", 2)[0], quoted: ru.Quoted, absence: ru.Absence})
+			r.rules = append(r.rules, rule{id: ru.ID, category: ru.Category, cat: catIndex[ru.Category], lang: strings.SplitN(ru.ID, ".", 2)[0], quoted: ru.Quoted, absence: ru.Absence, price: ru.Price})
 			for _, p := range ru.Patterns {
 				if err := r.m.add(p, o); err != nil {
 					return nil, fmt.Errorf("%s: %w", where, err)
