@@ -44,6 +44,29 @@ func TestParseHTMLLeavesBoilerplateOut(t *testing.T) {
 	}
 }
 
+// Page-wide classes ("social", "has-cookie-banner") on <body> or <main>
+// mark no boilerplate, and a page whose text all looks like boilerplate
+// is read rather than lost.
+func TestParseHTMLPageWideClasses(t *testing.T) {
+	for name, page := range map[string]string{
+		"body class":      `<body class="social cookies-accepted"><nav>Accueil</nav><p>Noé a reçu ses cellules souches au Panama.</p></body>`,
+		"main id":         `<body><main id="navigation-root"><p>Noé a reçu ses cellules souches au Panama.</p></main></body>`,
+		"all boilerplate": `<body><div class="sidebar"><p>Noé a reçu ses cellules souches au Panama.</p></div></body>`,
+	} {
+		d, err := Parse([]byte(page), "text/html", "", "", Options{})
+		if err != nil {
+			t.Errorf("%s: %v", name, err)
+			continue
+		}
+		if !strings.Contains(d.Text, "Noé a reçu ses cellules souches au Panama.") {
+			t.Errorf("%s: text %q lacks the page's sentence", name, d.Text)
+		}
+		if name == "body class" && strings.Contains(d.Text, "Accueil") {
+			t.Errorf("%s: the menu is in the text: %q", name, d.Text)
+		}
+	}
+}
+
 func TestParseHTMLLinksAndAlternates(t *testing.T) {
 	d := parseFile(t, "clinic-fr.html", "https://clinique.example/fr/traitement.html")
 	wantAlt := []Alternate{

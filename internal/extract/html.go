@@ -295,6 +295,10 @@ func (w *htmlWalker) out() *textBuilder {
 
 func (w *htmlWalker) isBoilerplate(a atom.Atom, attrs *attributes, inArticle bool) bool {
 	switch a {
+	case atom.Html, atom.Body, atom.Main, atom.Article:
+		// Their class and id describe the whole page ("page-social",
+		// "cookies-accepted"), never a boilerplate block of it.
+		return false
 	case atom.Nav:
 		return true
 	case atom.Footer:
@@ -472,6 +476,11 @@ func (w *htmlWalker) finish() {
 	w.d.Title = collapse(w.title.String())
 	w.d.Text, w.d.Blocks = w.main.String(), w.main.blocks
 	w.d.Boilerplate = w.boiler.String()
+	if w.d.Text == "" && w.d.Boilerplate != "" {
+		// Everything visible looked like boilerplate: the page's layout
+		// fooled the heuristics, and its text is read rather than lost.
+		w.d.Text, w.d.Blocks, w.d.Boilerplate = w.d.Boilerplate, w.boiler.blocks, ""
+	}
 }
 
 // switcherLang reads a language switcher's label: "Français", "FR",
