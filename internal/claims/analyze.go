@@ -214,14 +214,21 @@ func (a *Analyzer) match(doc *extract.Document, q *quotes) []sentence {
 			n := len(all)
 			all = sc.appendMatches(all, ti, j)
 			kept := n
+			question := isQuestion(doc.Text[sp.Start:sp.End])
 			for _, m := range all[n:] {
-				if o := a.Rules.owners[m.owner]; o.kind == ownRule && a.Rules.rules[o.idx].quoted && !q.inQuotes(blockStart, s.toks[m.start].Start) {
+				// A patient's words in quotation marks are a testimonial,
+				// not the question a patient asks ("« Docteur, est-ce que
+				// je vais guérir ? »").
+				if o := a.Rules.owners[m.owner]; o.kind == ownRule && a.Rules.rules[o.idx].quoted && (question || !q.inQuotes(blockStart, s.toks[m.start].Start)) {
 					continue
 				}
 				all[kept] = m
 				kept++
 			}
 			all = all[:kept]
+			if question && asks(a.Rules, all[n:]) {
+				all = dropClaims(a.Rules, all, n)
+			}
 			// Leftmost first: an unordered match may start before the
 			// token it was found from.
 			slices.SortStableFunc(all[n:], func(x, y match) int { return int(x.start - y.start) })
@@ -377,6 +384,38 @@ func (a *Analyzer) verdict(rep *Report, firstPerson int, risksListed, priced boo
 	}
 	rep.Score = math.Round(1/(1+math.Exp(-z))*1000) / 1000
 	rep.Promotional = rep.Score >= 0.5 && third == 0 && (presentation > 0 || offer > 0 && therapy > 0)
+}
+
+// asks reports whether an asking cue is among ms: a reader's question in
+// the first person ("Dois-je arrêter mon traitement ?", "Can I keep my
+// medication?") asserts nothing.
+func asks(r *Rules, ms []match) bool {
+	for _, m := range ms {
+		if o := r.owners[m.owner]; o.kind == ownCue && cueKind(o.idx) == cueAsking {
+			return true
+		}
+	}
+	return false
+}
+
+// dropClaims removes the rule matches of all[from:], keeping cues and
+// therapies.
+func dropClaims(r *Rules, all []match, from int) []match {
+	kept := from
+	for _, m := range all[from:] {
+		if r.owners[m.owner].kind != ownRule {
+			all[kept] = m
+			kept++
+		}
+	}
+	return all[:kept]
+}
+
+// isQuestion reports whether a sentence ends with a question mark, before
+// any closing quotation marks.
+func isQuestion(s string) bool {
+	s = strings.TrimRight(s, " \t\n»”\"'’)")
+	return strings.HasSuffix(s, "?")
 }
 
 // listsRisks reports whether a risks cue in s lists the treatment's risks:

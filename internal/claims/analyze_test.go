@@ -119,6 +119,22 @@ func TestQuotedRules(t *testing.T) {
 			t.Errorf("an unquoted first person matched the quoted rule: %+v", c)
 		}
 	}
+	// A reader's question in an FAQ claims nothing; the answer may.
+	qa := analyzeString(t, a, `<h2>Dois-je arrêter ma chimiothérapie ?</h2><p>Non : nos cellules NK complètent la chimiothérapie, sans la remplacer.</p>`+
+		`<h2>Can I skip surgery after the injection?</h2><p>Ask your surgeon.</p>`)
+	for _, c := range qa.Claims {
+		if strings.HasSuffix(strings.TrimSpace(c.Quote), "?") {
+			t.Errorf("a reader's question made a claim: %s %q", c.Category, c.Quote)
+		}
+	}
+	// A patient's question, quoted, tells no story.
+	faq := analyzeString(t, a, `<p>On me demande souvent : « Docteur, est-ce que je vais devoir me faire opérer ? »</p>`+
+		`<p>« Et si je suis diabétique ? »</p>`)
+	for _, c := range faq.Claims {
+		if c.Rule == "fr.testimonial.quoted" {
+			t.Errorf("a quoted question matched the quoted rule: %q", c.Quote)
+		}
+	}
 }
 
 func TestQuotesAreVerbatimSentences(t *testing.T) {
@@ -222,7 +238,7 @@ func TestCorpus(t *testing.T) {
 		accuracy, audience, prec, rec, category float64
 	}{
 		{"tuned", 0.99, 0.99, 0.97, 0.97, 0.92},
-		{"heldout", 1.00, 0.99, 0.92, 0.94, 0.66},
+		{"heldout", 0.93, 0.99, 0.89, 0.87, 0.71},
 	}
 	for _, tt := range tests {
 		ev, err := a.Evaluate("testdata/corpus/"+tt.part, captureDate)

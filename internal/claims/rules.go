@@ -148,6 +148,7 @@ const (
 	cueFrenchPatients
 	cueInvestigation
 	cueRisks
+	cueAsking
 	numCueKinds
 )
 
@@ -155,7 +156,7 @@ var cueKinds = map[string]cueKind{
 	"negation": cueNegation, "negation_near": cueNegationNear, "particle": cueParticle,
 	"reporting": cueReporting, "first_person": cueFirstPerson, "critical": cueCritical,
 	"scientific": cueScientific, "french_patients": cueFrenchPatients, "investigation": cueInvestigation,
-	"risks": cueRisks,
+	"risks": cueRisks, "asking": cueAsking,
 }
 
 type ownerKind int
