@@ -65,6 +65,15 @@ func TestParseHTMLPageWideClasses(t *testing.T) {
 			t.Errorf("%s: the menu is in the text: %q", name, d.Text)
 		}
 	}
+	// Consent managers name their banners after themselves.
+	d, err := Parse([]byte(`<div class="cmp"><p>Wir und unsere Partner verarbeiten Ihre Daten.</p></div>`+
+		`<div id="didomi-host">Accepter</div><p>Exosomen sollen Haare sprießen lassen.</p>`), "text/html", "", "", Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if strings.Contains(d.Text, "Partner") || strings.Contains(d.Text, "Accepter") || !strings.Contains(d.Text, "Exosomen") {
+		t.Errorf("consent banners: text %q", d.Text)
+	}
 }
 
 func TestParseHTMLLinksAndAlternates(t *testing.T) {

@@ -60,6 +60,8 @@ var boilerplateWords = []string{
 	"nav", "navbar", "navigation", "menu", "breadcrumb", "breadcrumbs", "cookie", "cookies",
 	"consent", "gdpr", "rgpd", "footer", "skip", "share", "social", "sharing", "banner",
 	"contentinfo", "related", "newsletter", "sidebar",
+	// Consent managers' own names.
+	"cmp", "onetrust", "didomi", "usercentrics", "cookiebot", "tarteaucitron", "axeptio",
 }
 
 // tagKind is the set of the tables above an element is in.
