@@ -219,8 +219,11 @@ func (a *Analyzer) match(doc *extract.Document, q *quotes) []sentence {
 				// A patient's words in quotation marks are a testimonial,
 				// not the question a patient asks ("« Docteur, est-ce que
 				// je vais guérir ? »").
-				if o := a.Rules.owners[m.owner]; o.kind == ownRule && a.Rules.rules[o.idx].quoted && (question || !q.inQuotes(blockStart, s.toks[m.start].Start)) {
-					continue
+				if o := a.Rules.owners[m.owner]; o.kind == ownRule && a.Rules.rules[o.idx].quoted {
+					at := s.toks[m.start].Start
+					if question || !q.inQuotes(blockStart, at) || quotedQuestion(doc.Text[at:sp.End]) {
+						continue
+					}
 				}
 				all[kept] = m
 				kept++
@@ -409,6 +412,16 @@ func dropClaims(r *Rules, all []match, from int) []match {
 		}
 	}
 	return all[:kept]
+}
+
+// quotedQuestion reports whether the quotation that rest (the text from a
+// quoted match to its sentence's end) lies in is a question: its first
+// closing mark follows a question mark, as in "« Docteur, est-ce que je
+// vais finir avec une prothèse ? » Pendant longtemps…", which the
+// sentence goes on after.
+func quotedQuestion(rest string) bool {
+	i := strings.IndexAny(rest, "»”“\"")
+	return i > 0 && strings.HasSuffix(strings.TrimRight(rest[:i], " \u00a0\u202f"), "?")
 }
 
 // isQuestion reports whether a sentence ends with a question mark, before

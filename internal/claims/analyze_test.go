@@ -129,7 +129,8 @@ func TestQuotedRules(t *testing.T) {
 	}
 	// A patient's question, quoted, tells no story.
 	faq := analyzeString(t, a, `<p>On me demande souvent : « Docteur, est-ce que je vais devoir me faire opérer ? »</p>`+
-		`<p>« Et si je suis diabétique ? »</p>`)
+		`<p>« Et si je suis diabétique ? »</p>`+
+		`<p>On m'a posé la question : « Docteur, est-ce que je vais finir avec une prothèse ? » Pendant longtemps, la réponse était oui.</p>`)
 	for _, c := range faq.Claims {
 		if c.Rule == "fr.testimonial.quoted" {
 			t.Errorf("a quoted question matched the quoted rule: %q", c.Quote)
@@ -238,7 +239,7 @@ func TestCorpus(t *testing.T) {
 		accuracy, audience, prec, rec, category float64
 	}{
 		{"tuned", 0.99, 0.99, 0.97, 0.96, 0.92},
-		{"heldout", 0.96, 0.99, 0.93, 0.86, 0.66},
+		{"heldout", 0.92, 0.98, 0.84, 0.90, 0.68},
 	}
 	for _, tt := range tests {
 		ev, err := a.Evaluate("testdata/corpus/"+tt.part, captureDate)
@@ -554,5 +555,49 @@ func TestGermanNewsOnABoom(t *testing.T) {
 	r := analyzeString(t, a, news)
 	if r.Promotional || r.Voice == VoiceProvider {
 		t.Errorf("German news report: promotional %v, voice %s (score %.3f, features %+v)", r.Promotional, r.Voice, r.Score, r.Features)
+	}
+}
+
+// Without surgery is a claim of a gentle, non-invasive treatment (safety),
+// not of a replacement for standard care; "first line of defence" is not
+// a first-line treatment.
+func TestWithoutSurgeryIsSafety(t *testing.T) {
+	a := analyzer(t)
+	for name, page := range map[string]string{
+		"fr": `<p>Notre cure se fait doucement, sans chirurgie et sans hospitalisation. Réservez votre séjour.</p>`,
+		"en": `<p>Our injections are done without surgery or a scalpel. Book your consultation.</p>`,
+		"de": `<p>Unsere Behandlung erfolgt ohne Operation und ohne Narkose. Vereinbaren Sie einen Termin.</p>`,
+	} {
+		r := analyzeString(t, a, page)
+		if got := stanceOf(r, "safety"); got != Promotional {
+			t.Errorf("%s: safety %s, want promotional (claims %+v)", name, got, r.Claims)
+		}
+		if got := stanceOf(r, "alternative"); got != "none" {
+			t.Errorf("%s: alternative %s, want none (claims %+v)", name, got, r.Claims)
+		}
+	}
+	r := analyzeString(t, a, `<p>Natural killer cells are the immune system's first line of defence against cancer.</p>`)
+	if got := stanceOf(r, "alternative"); got != "none" {
+		t.Errorf("first line of defence: alternative %s, want none", got)
+	}
+	r = analyzeString(t, a, `<p>CAR-T cells are now a first-line treatment for some lymphomas.</p>`)
+	if got := stanceOf(r, "alternative"); got == "none" {
+		t.Errorf("first-line treatment: no alternative claim (claims %+v)", r.Claims)
+	}
+}
+
+// A German provider inverts its verb after an adverbial ("Seit 40 Jahren
+// führen wir …") and names its house: its page speaks in its own voice,
+// even with no other first person.
+func TestGermanProviderInvertsItsVerb(t *testing.T) {
+	a := analyzer(t)
+	page := `<h1>Frischzellen-Kur</h1>` +
+		`<p>Seit 40 Jahren führen wir die Frischzellentherapie in unserem Haus durch.</p>` +
+		`<p>Je nach Bedarf kombinieren wir Zellen aus Leber und Plazenta, nach Professor Niehans.</p>` +
+		`<p>„Ich fühle mich mit 72 wie mit 55.“ – Ingrid, München</p>` +
+		`<p>Sanft und gut verträglich. Kur ab 6.980 € pro Person.</p>`
+	r := analyzeString(t, a, page)
+	if !r.Promotional || r.Voice != VoiceProvider {
+		t.Errorf("promotional %v, voice %s (score %.3f, features %+v)", r.Promotional, r.Voice, r.Score, r.Features)
 	}
 }
