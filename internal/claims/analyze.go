@@ -44,16 +44,18 @@ func (a *Analyzer) Analyze(doc *extract.Document, at time.Time) *Report {
 
 	// First pass: the page's voice, from its cues. Claims are counted by
 	// sentence: one sentence matched by many rules is one statement.
-	var fp, critical, scientific, attributed, byVerb, claimSentences, claims int
+	var fp, critical, scientific, payer, attributed, byVerb, claimSentences, claims int
 	hasOffer, frenchPatients, risks, priced := false, false, false, false
 	for _, s := range sents {
 		claimed, attrib := false, false
 		var cats uint32 // the categories claimed: one claim each
 		// A reporter's "nous avons contacté" is an investigation, not the
 		// provider speaking: the sentence's first person does not count.
+		// Nor is an insurer's "nous remboursons": a payer speaks in the
+		// first person of what it pays for, not of what it sells.
 		investigates := false
 		for _, m := range s.matches {
-			if o := a.Rules.owners[m.owner]; o.kind == ownCue && cueKind(o.idx) == cueInvestigation {
+			if o := a.Rules.owners[m.owner]; o.kind == ownCue && (cueKind(o.idx) == cueInvestigation || cueKind(o.idx) == cuePayer) {
 				investigates = true
 			}
 		}
@@ -81,6 +83,8 @@ func (a *Analyzer) Analyze(doc *extract.Document, at time.Time) *Report {
 				critical++
 			case o.kind == ownCue && cueKind(o.idx) == cueScientific:
 				scientific++
+			case o.kind == ownCue && cueKind(o.idx) == cuePayer:
+				payer++
 			case o.kind == ownCue && cueKind(o.idx) == cueFrenchPatients:
 				frenchPatients = true
 			case o.kind == ownCue && cueKind(o.idx) == cueRisks:
@@ -116,6 +120,10 @@ func (a *Analyzer) Analyze(doc *extract.Document, at time.Time) *Report {
 		// A doctor's or a pharmacist's warning speaks in the first
 		// person too ("my patients"), and puts most of the claims it
 		// warns of in the sellers' mouths.
+		rep.Voice = VoiceReporting
+	case payer >= 3 && payer >= fp:
+		// An insurer telling its members what it pays for, and what it
+		// does not, reports on the treatments others sell.
 		rep.Voice = VoiceReporting
 	case scientific >= 3 && fp == 0:
 		rep.Voice = VoiceScientific
@@ -229,7 +237,13 @@ func (a *Analyzer) match(doc *extract.Document, q *quotes) []sentence {
 				kept++
 			}
 			all = all[:kept]
-			if question && asks(a.Rules, all[n:]) {
+			switch {
+			case hasCue(a.Rules, all[n:], cueBoilerplate):
+				// A cookie notice the extraction's classes missed ("Nous
+				// utilisons des cookies…") speaks for the website, not of
+				// a treatment: nothing in it counts.
+				all = all[:n]
+			case question && hasCue(a.Rules, all[n:], cueAsking):
 				all = dropClaims(a.Rules, all, n)
 			}
 			// Leftmost first: an unordered match may start before the
@@ -389,12 +403,12 @@ func (a *Analyzer) verdict(rep *Report, firstPerson int, risksListed, priced boo
 	rep.Promotional = rep.Score >= 0.5 && third == 0 && (presentation > 0 || offer > 0 && therapy > 0)
 }
 
-// asks reports whether an asking cue is among ms: a reader's question in
-// the first person ("Dois-je arrêter mon traitement ?", "Can I keep my
-// medication?") asserts nothing.
-func asks(r *Rules, ms []match) bool {
+// hasCue reports whether a cue of kind is among ms. An asking cue in a
+// question is a reader's question in the first person ("Dois-je arrêter mon
+// traitement ?", "Can I keep my medication?"): it asserts nothing.
+func hasCue(r *Rules, ms []match, kind cueKind) bool {
 	for _, m := range ms {
-		if o := r.owners[m.owner]; o.kind == ownCue && cueKind(o.idx) == cueAsking {
+		if o := r.owners[m.owner]; o.kind == ownCue && cueKind(o.idx) == kind {
 			return true
 		}
 	}

@@ -149,6 +149,8 @@ const (
 	cueInvestigation
 	cueRisks
 	cueAsking
+	cuePayer
+	cueBoilerplate
 	numCueKinds
 )
 
@@ -156,7 +158,7 @@ var cueKinds = map[string]cueKind{
 	"negation": cueNegation, "negation_near": cueNegationNear, "particle": cueParticle,
 	"reporting": cueReporting, "first_person": cueFirstPerson, "critical": cueCritical,
 	"scientific": cueScientific, "french_patients": cueFrenchPatients, "investigation": cueInvestigation,
-	"risks": cueRisks, "asking": cueAsking,
+	"risks": cueRisks, "asking": cueAsking, "payer": cuePayer, "boilerplate": cueBoilerplate,
 }
 
 type ownerKind int
