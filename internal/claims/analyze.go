@@ -53,13 +53,23 @@ func (a *Analyzer) Analyze(doc *extract.Document, at time.Time) *Report {
 		// provider speaking: the sentence's first person does not count.
 		// Nor is an insurer's "nous remboursons": a payer speaks in the
 		// first person of what it pays for, not of what it sells.
-		investigates, paying := false, false
+		// And a sentence that claims backing, undenied ("Our facility is
+		// FDA-registered"), names the regulator to sell: its critical
+		// cues do not count.
+		investigates, paying, backed, denied := false, false, false, false
 		for _, m := range s.matches {
-			if o := a.Rules.owners[m.owner]; o.kind == ownCue && (cueKind(o.idx) == cueInvestigation || cueKind(o.idx) == cuePayer) {
+			o := a.Rules.owners[m.owner]
+			switch {
+			case o.kind == ownCue && (cueKind(o.idx) == cueInvestigation || cueKind(o.idx) == cuePayer):
 				investigates = true
 				paying = paying || cueKind(o.idx) == cuePayer
+			case o.kind == ownCue && (cueKind(o.idx) == cueNegation || cueKind(o.idx) == cueNegationNear || cueKind(o.idx) == cueParticle):
+				denied = true
+			case o.kind == ownRule && a.Rules.rules[o.idx].category == "endorsement":
+				backed = true
 			}
 		}
+		backed = backed && !denied
 		if paying {
 			payer++ // once a sentence: one statement of what is paid for
 		}
@@ -81,10 +91,14 @@ func (a *Analyzer) Analyze(doc *extract.Document, at time.Time) *Report {
 				}
 			case o.kind == ownCue && cueKind(o.idx) == cueInvestigation:
 				critical++
-			case o.kind == ownCue && (cueKind(o.idx) == cueCritical || cueKind(o.idx) == cueNegation):
+			case o.kind == ownCue && cueKind(o.idx) == cueNegation:
 				// Denying the evidence ("aucune preuve", "kein Nachweis")
 				// is what warnings, fact checks and decisions do.
 				critical++
+			case o.kind == ownCue && cueKind(o.idx) == cueCritical:
+				if !backed {
+					critical++
+				}
 			case o.kind == ownCue && cueKind(o.idx) == cueScientific:
 				scientific++
 			case o.kind == ownCue && cueKind(o.idx) == cueFrenchPatients:
@@ -139,7 +153,10 @@ func (a *Analyzer) Analyze(doc *extract.Document, at time.Time) *Report {
 		rep.Voice = VoiceReporting
 	case fp >= 2 || fp >= 1 && hasOffer:
 		rep.Voice = VoiceProvider
-	case attributed >= 2 && fp == 0:
+	case attributed >= 2 && fp == 0 && attributed*4 >= claimSentences:
+		// Claims put in others' mouths, and no provider: a report, unless
+		// the page goes on making claims of its own (a webinar's page
+		// quotes its doctor twice and promises the rest itself).
 		rep.Voice = VoiceReporting
 	default:
 		rep.Voice = VoiceNeutral

@@ -77,6 +77,7 @@ func TestStance(t *testing.T) {
 		{"ne … jamais between an unordered claim's words", `<p>Notre clinique propose ce soin. Les complications ne sont jamais exclues.</p>`, "safety", Negated},
 		{"French tout is not English touts", `<p>Le traitement est sans effets secondaires, tout simplement.</p>`, "safety", Promotional},
 		{"English promising is not promised", `<p>This promising treatment has no side effects.</p>`, "safety", Promotional},
+		{"an English contraction denies", `<p>That stem cells regenerate cartilage hasn't been convincingly demonstrated.</p>`, "efficacy", Negated},
 		{"studies cited for a claim deny nothing", `<p>Unsere Klinik bietet Stammzellinjektionen an. Studien belegen: keine Nebenwirkungen, und die Stammzellen regenerieren den Knorpel.</p>`, "efficacy", Promotional},
 		{"testimonial relayed by provider", `<p>Nos patients témoignent. « Ma tumeur a disparu », raconte Sophie. Réservez votre consultation avec notre équipe.</p>`, "testimonial", Promotional},
 	}
@@ -239,8 +240,8 @@ func TestCorpus(t *testing.T) {
 		part                                    string
 		accuracy, audience, prec, rec, category float64
 	}{
-		{"tuned", 0.99, 0.99, 0.97, 0.96, 0.91},
-		{"heldout", 0.91, 0.98, 0.85, 0.85, 0.62},
+		{"tuned", 0.99, 0.99, 0.96, 0.95, 0.91},
+		{"heldout", 0.94, 0.97, 0.87, 0.95, 0.78},
 	}
 	for _, tt := range tests {
 		ev, err := a.Evaluate("testdata/corpus/"+tt.part, captureDate)
@@ -757,6 +758,38 @@ func TestEveryPatientNeedsABenefit(t *testing.T) {
 		r := analyzeString(t, a, page)
 		if got := stanceOf(r, "universality") != "none"; got != want {
 			t.Errorf("%s: universality %v, want %v (claims %+v)", page, got, want, r.Claims)
+		}
+	}
+}
+
+// Promoters who quote their doctor, name the regulator or let critics
+// reply are still promoters: a webinar page making its own claims, a
+// founder's sponsored interview whose facility is "FDA-registered", an
+// influencer's thread with a code for followers.
+func TestPromotersWhoQuoteOrCiteRegulators(t *testing.T) {
+	a := analyzer(t)
+	for name, page := range map[string]string{
+		"webinar": `<h1>Webinaire gratuit : réveillez votre immunité</h1>` +
+			`<p>Découvrez comment les cellules dendritiques détruisent les cellules cancéreuses.</p>` +
+			`<p>« Votre corps possède déjà l'arme la plus puissante contre le cancer », explique le Dr Castagnet.</p>` +
+			`<p>Une immunothérapie 100 % naturelle, sans chute de cheveux ni nausées.</p>` +
+			`<p>Cette approche fonctionne sur tous les cancers solides et à tous les stades.</p>` +
+			`<p>Vos cellules sont prélevées puis cultivées une semaine en laboratoire.</p>` +
+			`<p>« Les résultats sont spectaculaires, même chez les patients métastatiques », affirme le Dr Castagnet.</p>` +
+			`<p>Pas de chimiothérapie toxique : une voie alternative, douce et sûre.</p>` +
+			`<p>« J'ai pris rendez-vous dès le lendemain », raconte Gérard. Je réserve ma place gratuite.</p>`,
+		"sponsored interview": `<p>PARTNER CONTENT · Presented by Exorva Biologics</p>` +
+			`<p>Where do the exosomes come from? From mesenchymal stem cells, cultured in bioreactors.</p>` +
+			`<p>It is gentle: the side-effect profile is remarkably clean, and the skin rebuilds faster.</p>` +
+			`<p>Our facility is FDA-registered and ISO-certified, and the FDA inspected it last year.</p>` +
+			`<p>Critics say the regulatory picture is unclear; regulators are catching up. Vials from $900.</p>`,
+		"influencer thread": `<p>1/ Six months ago I flew to Roatán for follistatin gene therapy. My muscle mass rose by 12 %.</p>` +
+			`<p>2/ "Is it safe?" The vector is the same family used in FDA-approved gene therapies.</p>` +
+			`<p>3/ I partnered with them so my followers get a better deal: code GENE2K, $2,000 off. DM me.</p>` +
+			`<p>Reply: Follistatin gene therapy is not approved by any regulator. A nurse saw an abscess after such an injection.</p>`,
+	} {
+		if r := analyzeString(t, a, page); !r.Promotional {
+			t.Errorf("%s: not promotional, voice %s (score %.3f, features %+v)", name, r.Voice, r.Score, r.Features)
 		}
 	}
 }
