@@ -56,12 +56,12 @@ func (a *Analyzer) Analyze(doc *extract.Document, at time.Time) *Report {
 		// And a sentence that claims backing, undenied ("Our facility is
 		// FDA-registered"), names the regulator to sell: its critical
 		// cues do not count.
-		investigates, paying, backed, denied := false, false, false, false
+		notProvider, paying, backed, denied := false, false, false, false
 		for _, m := range s.matches {
 			o := a.Rules.owners[m.owner]
 			switch {
 			case o.kind == ownCue && (cueKind(o.idx) == cueInvestigation || cueKind(o.idx) == cuePayer):
-				investigates = true
+				notProvider = true
 				paying = paying || cueKind(o.idx) == cuePayer
 			case o.kind == ownCue && (cueKind(o.idx) == cueNegation || cueKind(o.idx) == cueNegationNear || cueKind(o.idx) == cueParticle):
 				denied = true
@@ -86,7 +86,7 @@ func (a *Analyzer) Analyze(doc *extract.Document, at time.Time) *Report {
 			}
 			switch {
 			case o.kind == ownCue && cueKind(o.idx) == cueFirstPerson:
-				if !investigates && !q.inQuotes(s.block, s.toks[m.start].Start) {
+				if !notProvider && !q.inQuotes(s.block, s.toks[m.start].Start) {
 					fp++
 				}
 			case o.kind == ownCue && cueKind(o.idx) == cueInvestigation:

@@ -241,7 +241,7 @@ func TestCorpus(t *testing.T) {
 		accuracy, audience, prec, rec, category float64
 	}{
 		{"tuned", 0.99, 0.99, 0.96, 0.95, 0.91},
-		{"heldout", 0.94, 0.97, 0.87, 0.95, 0.78},
+		{"heldout", 0.94, 0.98, 0.89, 0.91, 0.73},
 	}
 	for _, tt := range tests {
 		ev, err := a.Evaluate("testdata/corpus/"+tt.part, captureDate)
@@ -732,6 +732,11 @@ func TestFirstPersonWarningsAreNoPromotion(t *testing.T) {
 			`<p>Notre ligne d'écoute reçoit des devis. On y lit que les cellules « réparent la myéline », que « 85 % des patients » vont mieux.</p>` +
 			`<p>Aucun de ces documents ne cite d'étude publiée. Méningites et septicémies ont été décrites après ces injections.</p>` +
 			`<p>N'arrêtez jamais votre traitement de fond sans l'accord de votre neurologue. Nous sommes là pour vous aider.</p>`,
+		"oncologist's blog": `<h1>Why I can't tell you the dendritic cell clinic is a good idea</h1>` +
+			`<p>Last week a patient brought me a brochure. I'm going to quote it: "Our vaccine trains your own immune system to destroy cancer cells, with no side effects. Response rate: 78%."</p>` +
+			`<p>In my clinic I see this every week. The idea has been tested for three decades, but it has mostly not worked in solid tumours.</p>` +
+			`<p>There is no dendritic cell vaccine approved for colon cancer. We do not have good evidence that it helps.</p>` +
+			`<p>Treatment packages from €34,000, the brochure says.</p>`,
 		"patient's interview": `<h1>„Sie verkaufen eine Hoffnung“</h1><p>Interview: Jonas Rehberg</p>` +
 			`<p>Wie lief das erste Gespräch ab? Der Arzt hat mir erklärt, die Zellen seien eine körpereigene Waffe gegen den Krebs, ohne Nebenwirkungen.</p>` +
 			`<p>Ich habe 38.000 Euro bezahlt. Ich glaube nicht, dass dort alle lügen. Aber sie verkaufen eine Hoffnung, die sie nicht belegen können.</p>` +
