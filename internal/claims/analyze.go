@@ -139,7 +139,7 @@ func (a *Analyzer) Analyze(doc *extract.Document, at time.Time) *Report {
 		// person too ("my patients"), and puts most of the claims it
 		// warns of in the sellers' mouths.
 		rep.Voice = VoiceReporting
-	case payer >= 3 && payer >= fp && !sells:
+	case payer >= 3 && payer*2 >= fp && !sells:
 		// An insurer telling its members what it pays for, and what it
 		// does not, reports on the treatments others sell; one that
 		// quotes its own prices is a seller.
