@@ -42,128 +42,12 @@ func (a *Analyzer) Analyze(doc *extract.Document, at time.Time) *Report {
 	sents := a.match(doc, q)
 	rep := &Report{URL: doc.URL, Lang: doc.Lang, Title: doc.Title, Therapies: []Therapy{}, Claims: []Claim{}}
 
-	// First pass: the page's voice, from its cues. Claims are counted by
-	// sentence: one sentence matched by many rules is one statement.
-	var fp, critical, scientific, payer, attributed, byVerb, claimSentences, claims int
-	hasOffer, frenchPatients, risks, priced, sells := false, false, false, false, false
-	for _, s := range sents {
-		claimed, attrib := false, false
-		var cats uint32 // the categories claimed: one claim each
-		// A reporter's "nous avons contacté" is an investigation, not the
-		// provider speaking: the sentence's first person does not count.
-		// Nor is an insurer's "nous remboursons": a payer speaks in the
-		// first person of what it pays for, not of what it sells.
-		// And a sentence that claims backing, undenied ("Our facility is
-		// FDA-registered"), names the regulator to sell: its critical
-		// cues do not count.
-		notProvider, paying, backed, denied := false, false, false, false
-		for _, m := range s.matches {
-			o := a.Rules.owners[m.owner]
-			switch {
-			case o.kind == ownCue && (cueKind(o.idx) == cueInvestigation || cueKind(o.idx) == cuePayer):
-				notProvider = true
-				paying = paying || cueKind(o.idx) == cuePayer
-			case o.kind == ownCue && (cueKind(o.idx) == cueNegation || cueKind(o.idx) == cueNegationNear || cueKind(o.idx) == cueParticle):
-				denied = true
-			case o.kind == ownRule && a.Rules.rules[o.idx].category == "endorsement":
-				backed = true
-			}
-		}
-		backed = backed && !denied
-		if paying {
-			payer++ // once a sentence: one statement of what is paid for
-		}
-		// A cue's words count once for its kind, however many cue
-		// patterns match them ("wir verwenden" is in two cue files).
-		var cueEnd [numCueKinds]int32
-		for _, m := range s.matches {
-			o := a.Rules.owners[m.owner]
-			if o.kind == ownCue {
-				if m.start < cueEnd[o.idx] {
-					continue
-				}
-				cueEnd[o.idx] = m.end
-			}
-			switch {
-			case o.kind == ownCue && cueKind(o.idx) == cueFirstPerson:
-				if !notProvider && !q.inQuotes(s.block, s.toks[m.start].Start) {
-					fp++
-				}
-			case o.kind == ownCue && cueKind(o.idx) == cueInvestigation:
-				critical++
-			case o.kind == ownCue && cueKind(o.idx) == cueNegation:
-				// Denying the evidence ("aucune preuve", "kein Nachweis")
-				// is what warnings, fact checks and decisions do.
-				critical++
-			case o.kind == ownCue && cueKind(o.idx) == cueCritical:
-				if !backed {
-					critical++
-				}
-			case o.kind == ownCue && cueKind(o.idx) == cueScientific:
-				scientific++
-			case o.kind == ownCue && cueKind(o.idx) == cueFrenchPatients:
-				frenchPatients = true
-			case o.kind == ownCue && cueKind(o.idx) == cueRisks:
-				risks = risks || a.listsRisks(s)
-			case o.kind == ownRule:
-				claimed = true
-				r := &a.Rules.rules[o.idx]
-				cats |= 1 << r.cat
-				if r.category == "offer" {
-					hasOffer = true
-				}
-				priced = priced || r.price
-				// A price outside the payer's words is a seller's.
-				sells = sells || r.price && !paying
-				// A patient's words are quoted by nature: their marks
-				// do not make the page a report.
-				attrib = attrib || !r.quoted && a.attributed(q, s, m)
-			}
-		}
-		claims += bits.OnesCount32(cats)
-		if claimed {
-			claimSentences++
-			if attrib {
-				attributed++
-			}
-			if s.reporting {
-				byVerb++
-			}
-		}
-	}
-	switch {
-	case critical >= 2 && critical > fp:
-		rep.Voice = VoiceReporting
-	case critical >= 2 && critical >= fp && byVerb >= 2 && attributed*2 >= claimSentences:
-		// A doctor's or a pharmacist's warning speaks in the first
-		// person too ("my patients"), and puts most of the claims it
-		// warns of in the sellers' mouths.
-		rep.Voice = VoiceReporting
-	case payer >= 3 && payer*2 >= fp && !sells:
-		// An insurer telling its members what it pays for, and what it
-		// does not, reports on the treatments others sell; one that
-		// quotes its own prices is a seller.
-		rep.Voice = VoiceReporting
-	case scientific >= 3 && fp == 0:
-		rep.Voice = VoiceScientific
-	case byVerb >= 3 && attributed*2 >= claimSentences && fp <= 1:
-		// Most claims are put in someone else's mouth with reporting
-		// verbs (quotation marks alone are testimonials too): a news
-		// report, even if a quoted "nous" slipped through.
-		rep.Voice = VoiceReporting
-	case fp >= 2 || fp >= 1 && hasOffer:
-		rep.Voice = VoiceProvider
-	case attributed >= 2 && fp == 0 && attributed*4 >= claimSentences:
-		// Claims put in others' mouths, and no provider: a report, unless
-		// the page goes on making claims of its own (a webinar's page
-		// quotes its doctor twice and promises the rest itself).
-		rep.Voice = VoiceReporting
-	default:
-		rep.Voice = VoiceNeutral
-	}
+	// First pass: the page's voice, from its cues.
+	vc := a.count(q, sents)
+	rep.Voice = vc.voice()
 
 	// Second pass: claims with their stance, and therapies.
-	rep.Claims = make([]Claim, 0, claims)
+	rep.Claims = make([]Claim, 0, vc.claims)
 	seenTherapy := map[string]bool{}
 	type kept struct {
 		claim int  // index in rep.Claims
@@ -205,9 +89,177 @@ func (a *Analyzer) Analyze(doc *extract.Document, at time.Time) *Report {
 			}
 		}
 	}
-	rep.Audience = a.audience(doc, frenchPatients)
-	a.verdict(rep, fp, risks, priced)
+	rep.Audience = a.audience(doc, vc.frenchPatients)
+	a.verdict(rep, vc.fp, vc.risks, vc.priced)
 	return rep
+}
+
+// voiceCounts are what a page's voice is decided from: its cues and claims,
+// counted by sentence (one sentence matched by many rules is one statement).
+type voiceCounts struct {
+	fp             int // first-person cues of a provider
+	critical       int // warnings', investigations' and denials' cues
+	scientific     int
+	payer          int // sentences where an insurer speaks of what it pays
+	attributed     int // claim sentences putting the claim in others' mouths
+	byVerb         int // claim sentences with a reporting verb
+	claimSentences int
+	claims         int // one per category and sentence
+	hasOffer       bool
+	frenchPatients bool
+	risks          bool // the page lists the treatment's risks
+	priced         bool
+	sells          bool // a price outside an insurer's words
+}
+
+// count makes the first pass over a page's sentences.
+func (a *Analyzer) count(q *quotes, sents []sentence) voiceCounts {
+	var c voiceCounts
+	for _, s := range sents {
+		claimed, attrib := false, false
+		var cats uint32 // the categories claimed: one claim each
+		// A reporter's "nous avons contacté" is an investigation, not the
+		// provider speaking: the sentence's first person does not count.
+		// Nor is an insurer's "nous remboursons": a payer speaks in the
+		// first person of what it pays for, not of what it sells.
+		// And a sentence that claims backing, undenied and unquoted ("Our
+		// facility is FDA-registered"), names the regulator to sell: its
+		// critical cues do not count (see backs).
+		// And "nous ne proposons pas ces injections" is what a hospital
+		// or an insurer says: a first person denied, in a sentence that
+		// claims nothing, does not count.
+		notProvider, paying, denied, hasClaim := false, false, false, false
+		for _, m := range s.matches {
+			o := a.Rules.owners[m.owner]
+			hasClaim = hasClaim || o.kind == ownRule
+			switch {
+			case o.kind == ownCue && (cueKind(o.idx) == cueInvestigation || cueKind(o.idx) == cuePayer):
+				notProvider = true
+				paying = paying || cueKind(o.idx) == cuePayer
+			case o.kind == ownCue && (cueKind(o.idx) == cueNegation || cueKind(o.idx) == cueNegationNear || cueKind(o.idx) == cueParticle):
+				denied = true
+			}
+		}
+		if paying {
+			c.payer++ // once a sentence: one statement of what is paid for
+		}
+		// Cues count once a sentence, as claims do: however many first
+		// persons or warnings' words it holds, a sentence is one statement.
+		speaks, warns, science := false, false, false
+		for _, m := range s.matches {
+			o := a.Rules.owners[m.owner]
+			switch {
+			case o.kind == ownCue && cueKind(o.idx) == cueFirstPerson:
+				speaks = speaks || !notProvider && !q.inQuotes(s.block, s.toks[m.start].Start) && !(denied && !hasClaim && a.deniedCue(s, m))
+			case o.kind == ownCue && (cueKind(o.idx) == cueInvestigation || cueKind(o.idx) == cueNegation):
+				// Denying the evidence ("aucune preuve", "kein Nachweis")
+				// is what warnings, fact checks and decisions do.
+				warns = true
+			case o.kind == ownCue && cueKind(o.idx) == cueCritical:
+				warns = warns || denied || !a.backs(q, s, m)
+			case o.kind == ownCue && cueKind(o.idx) == cueScientific:
+				science = true
+			case o.kind == ownCue && cueKind(o.idx) == cueFrenchPatients:
+				c.frenchPatients = true
+			case o.kind == ownCue && cueKind(o.idx) == cueRisks:
+				c.risks = c.risks || a.listsRisks(s)
+			case o.kind == ownRule:
+				claimed = true
+				r := &a.Rules.rules[o.idx]
+				cats |= 1 << r.cat
+				if r.category == "offer" {
+					c.hasOffer = true
+				}
+				c.priced = c.priced || r.price
+				// A price outside the payer's words is a seller's.
+				c.sells = c.sells || r.price && !paying
+				// A patient's words are quoted by nature: their marks
+				// do not make the page a report.
+				attrib = attrib || !r.quoted && a.attributed(q, s, m)
+			}
+		}
+		c.claims += bits.OnesCount32(cats)
+		c.fp += b2i(speaks)
+		c.critical += b2i(warns)
+		c.scientific += b2i(science)
+		if claimed {
+			c.claimSentences++
+			if attrib {
+				c.attributed++
+			}
+			if s.reporting {
+				c.byVerb++
+			}
+		}
+	}
+	return c
+}
+
+// voice decides how the page speaks; rules/README.md states the order.
+func (c *voiceCounts) voice() string {
+	switch {
+	case c.critical >= 2 && c.critical > c.fp:
+		return VoiceReporting
+	case c.critical >= 1 && c.critical*2 >= c.fp && c.byVerb >= 2 && c.attributed*2 >= c.claimSentences:
+		// A doctor's or a pharmacist's warning speaks in the first
+		// person too ("my patients"), and puts most of the claims it
+		// warns of in the sellers' mouths.
+		return VoiceReporting
+	case c.payer >= 3 && c.payer*2 >= c.fp && !c.sells:
+		// An insurer telling its members what it pays for, and what it
+		// does not, reports on the treatments others sell; one that
+		// quotes its own prices is a seller.
+		return VoiceReporting
+	case c.scientific >= 3 && c.fp == 0:
+		return VoiceScientific
+	case c.byVerb >= 3 && c.attributed*2 >= c.claimSentences && c.fp <= 1:
+		// Most claims are put in someone else's mouth with reporting
+		// verbs (quotation marks alone are testimonials too): a news
+		// report, even if a quoted "nous" slipped through.
+		return VoiceReporting
+	case c.fp >= 2 || c.fp >= 1 && c.hasOffer:
+		return VoiceProvider
+	case c.attributed >= 2 && c.fp == 0 && c.attributed*4 >= c.claimSentences:
+		// Claims put in others' mouths, and no provider: a report, unless
+		// the page goes on making claims of its own (a webinar's page
+		// quotes its doctor twice and promises the rest itself).
+		return VoiceReporting
+	default:
+		return VoiceNeutral
+	}
+}
+
+// backs reports whether a backing claim of s, unquoted, cancels the
+// critical cue m: one that names the regulator to sell ("our FDA-registered
+// facility") does, but not one the warning leads into ("ask for the
+// published studies").
+func (a *Analyzer) backs(q *quotes, s sentence, m match) bool {
+	for _, b := range s.matches {
+		o := a.Rules.owners[b.owner]
+		if o.kind == ownRule && a.Rules.rules[o.idx].category == "endorsement" &&
+			!(m.start < b.start && b.start < m.end) && !q.inQuotes(s.block, s.toks[b.start].Start) {
+			return true
+		}
+	}
+	return false
+}
+
+// deniedCue reports whether a negation stands next to the cue m: "nous ne
+// proposons pas", "bieten wir nicht an", "we do not offer".
+func (a *Analyzer) deniedCue(s sentence, m match) bool {
+	for _, c := range s.matches {
+		o := a.Rules.owners[c.owner]
+		if o.kind != ownCue {
+			continue
+		}
+		switch cueKind(o.idx) {
+		case cueNegation, cueNegationNear, cueParticle:
+			if c.end >= m.start-2 && c.start <= m.end+3 {
+				return true
+			}
+		}
+	}
+	return false
 }
 
 // match runs the matcher over each sentence. The matches of quoted rules
@@ -490,6 +542,13 @@ func (a *Analyzer) listsRisks(s sentence) bool {
 		}
 	}
 	return true
+}
+
+func b2i(b bool) int {
+	if b {
+		return 1
+	}
+	return 0
 }
 
 func b2f(b bool) float64 {

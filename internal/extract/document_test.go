@@ -122,6 +122,22 @@ func TestSentences(t *testing.T) {
 	}
 }
 
+// A German quotation closes with “: „Es wirkt.“ ends its sentence.
+func TestSentencesAfterGermanQuotes(t *testing.T) {
+	d, err := Parse([]byte(`<p>„Nebenwirkungen haben wir nicht beobachtet.“ Rufen Sie uns an. Er sagte: ‚Gut.‘ Dann ging er.</p>`), "text/html", "", "", Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var got []string
+	for _, s := range d.Sentences {
+		got = append(got, d.Text[s.Start:s.End])
+	}
+	want := []string{"„Nebenwirkungen haben wir nicht beobachtet.“", "Rufen Sie uns an.", "Er sagte: ‚Gut.‘", "Dann ging er."}
+	if diff := cmp.Diff(want, got); diff != "" {
+		t.Errorf("sentences (-want +got):\n%s", diff)
+	}
+}
+
 func TestParseCharsets(t *testing.T) {
 	latin1 := []byte("<html><head><meta charset=\"iso-8859-1\"><title>Th\xe9rapie</title></head><body><p>Th\xe9rapie cellulaire tr\xe8s efficace, sans douleur et sans risque pour vous.</p></body></html>")
 	tests := []struct {

@@ -59,10 +59,11 @@ func segment(text string, blocks []Span) []Span {
 				continue
 			}
 			end := i + size
-			// Runs of terminators and closing quotes belong to this sentence.
+			// Runs of terminators and closing quotes belong to this sentence:
+			// German quotations close with “ and ‘ („So ist es.“).
 			for end < b.End {
 				r2, s2 := utf8.DecodeRuneInString(text[end:b.End])
-				if strings.ContainsRune(".!?…»”\")]’'", r2) {
+				if strings.ContainsRune(".!?…»”“‘\")]’'", r2) {
 					end += s2
 					continue
 				}
