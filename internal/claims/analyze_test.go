@@ -84,6 +84,7 @@ func TestStance(t *testing.T) {
 		{"a ministry's licence backs", `<p>Unsere Klinik bietet Stammzellen an. Die Klinik ist vom Gesundheitsministerium zugelassen.</p>`, "endorsement", Promotional},
 		{"an authority's permit backs", `<p>Notre clinique propose ce soin. Le laboratoire est autorisé par le ministère de la Santé.</p>`, "endorsement", Promotional},
 		{"a government licence backs", `<p>We offer stem cell injections. Our lab is licensed by the national health authority.</p>`, "endorsement", Promotional},
+		{"according to the authorities is no backing", `<p>Notre clinique propose ce soin. Le dispositif est reconduit cet hiver, selon les autorités sanitaires.</p>`, "endorsement", "none"},
 		{"studies cited for a claim deny nothing", `<p>Unsere Klinik bietet Stammzellinjektionen an. Studien belegen: keine Nebenwirkungen, und die Stammzellen regenerieren den Knorpel.</p>`, "efficacy", Promotional},
 		{"testimonial relayed by provider", `<p>Nos patients témoignent. « Ma tumeur a disparu », raconte Sophie. Réservez votre consultation avec notre équipe.</p>`, "testimonial", Promotional},
 	}
