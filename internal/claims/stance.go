@@ -10,7 +10,7 @@ import (
 // secondaires", "aucun risque"): a French "ne" before them is part of the
 // claim ("n'a aucun effet secondaire"), not its negation.
 var negativeStart = map[string]bool{
-	"sans": true, "aucun": true, "aucune": true, "pas": true, "zero": true, "peu": true,
+	"sans": true, "aucun": true, "aucune": true, "pas": true, "zero": true, "peu": true, "ni": true,
 	"jamais": true, "nul": true, "no": true, "without": true, "free": true, "never": true,
 	"few": true, "minimal": true, "non": true, "ohne": true, "kein": true, "keine": true,
 	"keinerlei": true, "kaum": true, "wenig": true, "nicht": true,
@@ -105,7 +105,10 @@ func (a *Analyzer) negated(s sentence, m match) bool {
 				return true
 			}
 		case cueNegationNear:
-			if before || inside {
+			// "ni produit chimique, ni risque de rejet": a claim that is
+			// itself a "ni" carries on the list the "ni" before it began.
+			chain := continuesNegation[s.toks[m.start].Norm] && continuesNegation[inner]
+			if before && !chain || inside {
 				return true
 			}
 		case cueParticle:
