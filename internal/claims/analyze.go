@@ -97,9 +97,9 @@ func (a *Analyzer) Analyze(doc *extract.Document, at time.Time) *Report {
 // voiceCounts are what a page's voice is decided from: its cues and claims,
 // counted by sentence (one sentence matched by many rules is one statement).
 type voiceCounts struct {
-	fp             int // first-person cues of a provider
-	critical       int // warnings', investigations' and denials' cues
-	scientific     int
+	fp             int // sentences where a provider speaks in the first person
+	critical       int // sentences with warnings', investigations' or denials' cues
+	scientific     int // sentences with scientific cues
 	payer          int // sentences where an insurer speaks of what it pays
 	attributed     int // claim sentences putting the claim in others' mouths
 	byVerb         int // claim sentences with a reporting verb
@@ -200,10 +200,11 @@ func (c *voiceCounts) voice() string {
 	switch {
 	case c.critical >= 2 && c.critical > c.fp:
 		return VoiceReporting
-	case c.critical >= 1 && c.critical*2 >= c.fp && c.byVerb >= 2 && c.attributed*2 >= c.claimSentences:
+	case c.critical >= 1 && c.critical*2 >= c.fp && (c.byVerb >= 2 || c.critical >= 2) && c.attributed*2 >= c.claimSentences:
 		// A doctor's or a pharmacist's warning speaks in the first
 		// person too ("my patients"), and puts most of the claims it
-		// warns of in the sellers' mouths.
+		// warns of in the sellers' mouths: with reporting verbs, or in
+		// quotation marks when it warns twice.
 		return VoiceReporting
 	case c.payer >= 3 && c.payer*2 >= c.fp && !c.sells:
 		// An insurer telling its members what it pays for, and what it
@@ -326,6 +327,11 @@ func (a *Analyzer) match(doc *extract.Document, q *quotes) []sentence {
 				all = all[:kept]
 			case question && hasCue(a.Rules, all[n:], cueAsking):
 				all = dropClaims(a.Rules, all, n)
+			case hasCue(a.Rules, all[n:], cueReferral):
+				// "Ask your eye doctor to refer you", "adressées par votre
+				// hématologue": a hospital's care pathway, not an offer to
+				// the public.
+				all = dropCategory(a.Rules, all, n, "offer")
 			}
 			// Leftmost first: an unordered match may start before the
 			// token it was found from.
@@ -437,7 +443,9 @@ func (a *Analyzer) verdict(rep *Report, firstPerson int, risksListed, priced boo
 	// an educator's: its claims must weigh more to make it promotion. One
 	// naming several without a price is a hospital, an insurer or an
 	// educator listing them; a seller comparing its price with theirs
-	// ("a fraction of the price of Kymriah or Yescarta") counts once.
+	// ("a fraction of the price of Kymriah or Yescarta") counts once. One
+	// named without a price counts twice: sellers who name an authorised
+	// medicine undercut its price.
 	authorised := 0.0
 	for _, t := range rep.Therapies {
 		if t.Product && t.Authorised {
@@ -446,6 +454,8 @@ func (a *Analyzer) verdict(rep *Report, firstPerson int, risksListed, priced boo
 	}
 	if priced {
 		authorised = math.Min(authorised, 1)
+	} else if authorised > 0 {
+		authorised++
 	}
 	third := 0.0
 	if rep.Voice == VoiceReporting || rep.Voice == VoiceScientific {
@@ -502,6 +512,18 @@ func dropClaims(r *Rules, all []match, from int) []match {
 	kept := from
 	for _, m := range all[from:] {
 		if r.owners[m.owner].kind != ownRule {
+			all[kept] = m
+			kept++
+		}
+	}
+	return all[:kept]
+}
+
+// dropCategory removes the rule matches of category from all[from:].
+func dropCategory(r *Rules, all []match, from int, category string) []match {
+	kept := from
+	for _, m := range all[from:] {
+		if o := r.owners[m.owner]; o.kind != ownRule || r.rules[o.idx].category != category {
 			all[kept] = m
 			kept++
 		}

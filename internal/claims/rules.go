@@ -151,6 +151,7 @@ const (
 	cueAsking
 	cuePayer
 	cueBoilerplate
+	cueReferral
 	numCueKinds
 )
 
@@ -159,6 +160,7 @@ var cueKinds = map[string]cueKind{
 	"reporting": cueReporting, "first_person": cueFirstPerson, "critical": cueCritical,
 	"scientific": cueScientific, "french_patients": cueFrenchPatients, "investigation": cueInvestigation,
 	"risks": cueRisks, "asking": cueAsking, "payer": cuePayer, "boilerplate": cueBoilerplate,
+	"referral": cueReferral,
 }
 
 type ownerKind int
