@@ -110,6 +110,7 @@ type voiceCounts struct {
 	risks          bool // the page lists the treatment's risks
 	priced         bool
 	sells          bool // a price outside an insurer's words
+	books          bool // a booking, a form or a contact to get the treatment, unattributed
 }
 
 // count makes the first pass over a page's sentences.
@@ -122,17 +123,18 @@ func (a *Analyzer) count(q *quotes, sents []sentence) voiceCounts {
 		// provider speaking: the sentence's first person does not count.
 		// Nor is an insurer's "nous remboursons": a payer speaks in the
 		// first person of what it pays for, not of what it sells.
-		// And a sentence that claims backing, undenied and unquoted ("Our
-		// facility is FDA-registered"), names the regulator to sell: its
-		// critical cues do not count (see backs).
 		// And "nous ne proposons pas ces injections" is what a hospital
 		// or an insurer says: a first person denied, in a sentence that
 		// claims nothing, does not count.
-		notProvider, paying, denied, hasClaim := false, false, false, false
+		// An offer or a price told in a story ("they offered me a free
+		// video consultation", "j'ai payé 19 000 euros") is not the page's.
+		notProvider, paying, denied, hasClaim, told := false, false, false, false, false
 		for _, m := range s.matches {
 			o := a.Rules.owners[m.owner]
 			hasClaim = hasClaim || o.kind == ownRule
 			switch {
+			case o.kind == ownCue && cueKind(o.idx) == cueNarrated:
+				told = true
 			case o.kind == ownCue && (cueKind(o.idx) == cueInvestigation || cueKind(o.idx) == cuePayer):
 				notProvider = true
 				paying = paying || cueKind(o.idx) == cuePayer
@@ -151,12 +153,10 @@ func (a *Analyzer) count(q *quotes, sents []sentence) voiceCounts {
 			switch {
 			case o.kind == ownCue && cueKind(o.idx) == cueFirstPerson:
 				speaks = speaks || !notProvider && !q.inQuotes(s.block, s.toks[m.start].Start) && !(denied && !hasClaim && a.deniedCue(s, m))
-			case o.kind == ownCue && (cueKind(o.idx) == cueInvestigation || cueKind(o.idx) == cueNegation):
+			case o.kind == ownCue && (cueKind(o.idx) == cueInvestigation || cueKind(o.idx) == cueNegation || cueKind(o.idx) == cueCritical):
 				// Denying the evidence ("aucune preuve", "kein Nachweis")
 				// is what warnings, fact checks and decisions do.
 				warns = true
-			case o.kind == ownCue && cueKind(o.idx) == cueCritical:
-				warns = warns || denied || !a.backs(q, s, m)
 			case o.kind == ownCue && cueKind(o.idx) == cueScientific:
 				science = true
 			case o.kind == ownCue && cueKind(o.idx) == cueFrenchPatients:
@@ -167,12 +167,13 @@ func (a *Analyzer) count(q *quotes, sents []sentence) voiceCounts {
 				claimed = true
 				r := &a.Rules.rules[o.idx]
 				cats |= 1 << r.cat
-				if r.category == "offer" {
+				if r.category == "offer" && !told {
 					c.hasOffer = true
+					c.books = c.books || !r.price && !a.attributed(q, s, m)
 				}
 				c.priced = c.priced || r.price
 				// A price outside the payer's words is a seller's.
-				c.sells = c.sells || r.price && !paying
+				c.sells = c.sells || r.price && !paying && !told
 				// A patient's words are quoted by nature: their marks
 				// do not make the page a report.
 				attrib = attrib || !r.quoted && a.attributed(q, s, m)
@@ -220,29 +221,15 @@ func (c *voiceCounts) voice() string {
 		return VoiceReporting
 	case c.fp >= 2 || c.fp >= 1 && c.hasOffer:
 		return VoiceProvider
-	case c.attributed >= 2 && c.fp == 0 && c.attributed*4 >= c.claimSentences:
+	case c.attributed >= 2 && c.fp == 0 && c.attributed*4 >= c.claimSentences && !c.books:
 		// Claims put in others' mouths, and no provider: a report, unless
 		// the page goes on making claims of its own (a webinar's page
-		// quotes its doctor twice and promises the rest itself).
+		// quotes its doctor twice and promises the rest itself) or takes
+		// bookings (a sign-up page quoting its customers).
 		return VoiceReporting
 	default:
 		return VoiceNeutral
 	}
-}
-
-// backs reports whether a backing claim of s, unquoted, cancels the
-// critical cue m: one that names the regulator to sell ("our FDA-registered
-// facility") does, but not one the warning leads into ("ask for the
-// published studies").
-func (a *Analyzer) backs(q *quotes, s sentence, m match) bool {
-	for _, b := range s.matches {
-		o := a.Rules.owners[b.owner]
-		if o.kind == ownRule && a.Rules.rules[o.idx].category == "endorsement" &&
-			!(m.start < b.start && b.start < m.end) && !q.inQuotes(s.block, s.toks[b.start].Start) {
-			return true
-		}
-	}
-	return false
 }
 
 // deniedCue reports whether a negation stands next to the cue m: "nous ne

@@ -249,8 +249,8 @@ func TestCorpus(t *testing.T) {
 		part                                    string
 		accuracy, audience, prec, rec, category float64
 	}{
-		{"tuned", 0.99, 0.99, 0.96, 0.94, 0.89},
-		{"heldout", 0.93, 0.97, 0.92, 0.80, 0.67},
+		{"tuned", 0.99, 0.98, 0.96, 0.94, 0.87},
+		{"heldout", 0.96, 0.98, 0.92, 0.87, 0.59},
 	}
 	for _, tt := range tests {
 		ev, err := a.Evaluate("testdata/corpus/"+tt.part, captureDate)
@@ -515,6 +515,17 @@ func TestSellersStayPromotional(t *testing.T) {
 			`<p>Regulators will take 20 years to approve anything that treats aging.</p>` +
 			`<p>I negotiated a deal for my community: use REBOOT10 for 10% off the $25k protocol. Link in bio.</p>` +
 			`<p>The same doctors who said keto was dangerous lol.</p>`,
+		"a webinar's sign-up page": `<h1>Retrouvez l'énergie de vos 40 ans grâce aux cellules fraîches</h1>` +
+			`<p>Webinaire gratuit en français, jeudi à 19 h. Je réserve ma place.</p>` +
+			`<p>« J'ai fait ma cure en avril, à 71 ans je me sens revivre. » — Jacqueline, Annecy</p>` +
+			`<p>« Une approche naturelle et douce, rien à voir avec les hormones de synthèse. » — Bernard, Strasbourg</p>` +
+			`<p>« Mes douleurs ont disparu, c'est vraiment efficace. » — Paul, Colmar</p>` +
+			`<p>La cure régénère vos organes en profondeur : 9 curistes sur 10 se disent plus énergiques dès la troisième semaine.</p>` +
+			`<p>Inscrivez-vous au webinaire.</p>`,
+		"a newsletter scorning regulators": `<h1>Healthspan Dispatch, issue 42</h1>` +
+			`<p>Follistatin gene therapy reverses muscle ageing: 9 out of 10 patients report more strength, with no side effects.</p>` +
+			`<p>The therapy is not approved by the FDA. Regulators will take decades to catch up.</p>` +
+			`<p>The Roatán clinic offers the protocol for $24,000: book your slot through the link below.</p>`,
 		"insurers do not pay": `<h1>Eigenblut-Therapie</h1>` +
 			`<p>Die Eigenblut-Therapie regeneriert den Knorpel mit Ihren eigenen Zellen, sanft und ohne Nebenwirkungen.</p>` +
 			`<p>Behandelt werden Privatpatienten und gesetzlich Versicherte.</p>` +
@@ -672,6 +683,12 @@ func TestInsurersSpeakAsPayers(t *testing.T) {
 			`<p>Les CAR-T autorisés sont pris en charge. Nous remboursons aussi les soins liés à une complication.</p>` +
 			`<p>Les injections de cellules souches contre l'arthrose ne figurent pas à vos garanties santé.</p>` +
 			`<p>Envoyez votre devis depuis votre espace adhérent ou appelez notre service Conseil Santé au 09 70 00 00 00.</p>`,
+		"fr, a member's quote": `<h1>Soins à l'étranger : ce que couvre votre contrat</h1>` +
+			`<p>M. D., 67 ans, nous a transmis un devis de 14 900 € pour un « forfait Mexique » de cellules souches, présenté comme « remboursable par votre mutuelle ».</p>` +
+			`<p>Nos médecins conseils ont examiné la demande : nous ne remboursons pas ces injections.</p>` +
+			`<p>Vos garanties santé couvrent les soins urgents à l'étranger. Notre service adhérents répond à vos questions.</p>` +
+			`<p>Adhérents, pensez à envoyer toute demande de remboursement depuis votre espace adhérent.</p>` +
+			`<p>Notre équipe vous accompagne. Nos conseillers vous rappellent sous 48 heures.</p>`,
 		"en": `<h1>Cell therapies: what your plan covers</h1>` +
 			`<p>We cover approved CAR-T therapies when your specialist recommends them.</p>` +
 			`<p>We do not cover stem cell injections sold as a cure for arthritis with no side effects.</p>` +
@@ -785,6 +802,16 @@ func TestFirstPersonWarningsAreNoPromotion(t *testing.T) {
 			`<p>Je vois chaque mois une patiente qui a payé 20 000 euros pour « un vaccin issu du prix Nobel ».</p>` +
 			`<p>Aucune étude publiée ne montre ce bénéfice.</p><p>Un chiffre sans groupe de comparaison ne veut rien dire.</p>` +
 			`<p>Je propose à mes patients de regarder ensemble les essais cliniques.</p>`,
+		"solicitors' blog": `<h1>Suing a private stem cell clinic</h1>` +
+			`<p>Our firm has issued proceedings for a client who paid £8,000 for injections the clinic called "virtually risk-free".</p>` +
+			`<p>Clinical negligence: was the procedure performed to the standard of a competent practitioner?</p>` +
+			`<p>Misrepresentation: a false statement of fact that induced the contract may give a remedy.</p>` +
+			`<p>Please contact us for an initial discussion.</p>`,
+		"patient's blog": `<h1>I spent $21,000 on stem cells for my MS</h1>` +
+			`<p>The clinic promised that "most MS patients see improvement in fatigue and mobility", and sent me a PDF: 78% of patients improved.</p>` +
+			`<p>The 78% came from the clinic's own survey. What I bought was a drip of donor cells with no published trial behind it.</p>` +
+			`<p>The infusions were painless and the staff were lovely. On day four I walked further than I had in months.</p>` +
+			`<p>Six weeks later my walking was where it had been.</p>`,
 		"surgeon's blog": `<h1>Why I don't offer stem cell knee injections</h1>` +
 			`<p>In my clinic patients show me printouts. One clinic sells "same-day SVF, your own cells, no surgery" at six thousand euros a knee.</p>` +
 			`<p>The marketing leans on the word natural. I haven't seen convincing evidence that these injections rebuild cartilage.</p>` +
@@ -905,6 +932,12 @@ func TestSellersDisclosuresStayPromotional(t *testing.T) {
 			`<p>Contacts presse : presse@oncellia.example</p>` +
 			`<p>Oncellia exploite sa propre unité de production cellulaire.</p>` +
 			`<p>Déclarations prospectives : les résultats proviennent d'une cohorte observationnelle non randomisée.</p>`,
+		"a biobank's press release": `<p>Paris, le 14 mai 2025 – La biobanque CordoVie ouvre la conservation des cellules souches du cordon aux parents français.</p>` +
+			`<p>« Nous avons voulu offrir un parcours simple jusqu'à notre laboratoire », explique sa directrice.</p>` +
+			`<p>« Si un jour notre fille en a besoin, ses propres cellules l'attendent, c'est la chose la plus naturelle qui soit », raconte Julie.</p>` +
+			`<p>Les cellules souches du cordon réparent le cartilage et le cœur.</p>` +
+			`<p>Laboratoire accrédité ISO 9001 et certifié par les autorités sanitaires.</p>` +
+			`<p>Les futurs parents peuvent demander leur kit gratuitement ou par téléphone au 09 70 19 44 82.</p>`,
 		"price list": `<h1>Dendritische Zelltherapie</h1>` +
 			`<p>Die Impfung mit dendritischen Zellen aktiviert das körpereigene Immunsystem gegen den Tumor und ist gut verträglich.</p>` +
 			`<p>Die Zellen werden in unserem Labor kultiviert und gereift.</p>` +
@@ -947,5 +980,25 @@ func TestReferralIsNoOffer(t *testing.T) {
 		if got := stanceOf(analyzeString(t, a, page), "offer"); got != want {
 			t.Errorf("%s: offer %s, want %s", page, got, want)
 		}
+	}
+}
+
+// An offer told in a story is not the page's: a nurse who was offered a
+// consultation, in her own first person, speaks for no clinic.
+func TestOffersInAStoryAreNotThePages(t *testing.T) {
+	a := analyzer(t)
+	page := `<h1>What the stem cell clinic told me</h1>` +
+		`<p>In my practice as a nurse I have seen many brochures.</p>` +
+		`<p>Their site says the infusions "repair myelin" and "85% of patients improve".</p>` +
+		`<p>They offered me a free video consultation with a "patient advocate".</p>`
+	if r := analyzeString(t, a, page); r.Voice == VoiceProvider {
+		t.Errorf("nurse's story: voice %s (features %+v)", r.Voice, r.Features)
+	}
+	quote := `<h1>What the stem cell clinic told me</h1>` +
+		`<p>In my practice as a nurse I have seen many brochures.</p>` +
+		`<p>Their site says the infusions "repair myelin" and "85% of patients improve".</p>` +
+		`<p>Last month a patient showed me a quote of $14,900 for the infusions.</p>`
+	if r := analyzeString(t, a, quote); r.Voice == VoiceProvider {
+		t.Errorf("nurse's story with a quote: voice %s (features %+v)", r.Voice, r.Features)
 	}
 }

@@ -152,6 +152,7 @@ const (
 	cuePayer
 	cueBoilerplate
 	cueReferral
+	cueNarrated
 	numCueKinds
 )
 
@@ -160,7 +161,7 @@ var cueKinds = map[string]cueKind{
 	"reporting": cueReporting, "first_person": cueFirstPerson, "critical": cueCritical,
 	"scientific": cueScientific, "french_patients": cueFrenchPatients, "investigation": cueInvestigation,
 	"risks": cueRisks, "asking": cueAsking, "payer": cuePayer, "boilerplate": cueBoilerplate,
-	"referral": cueReferral,
+	"referral": cueReferral, "narrated": cueNarrated,
 }
 
 type ownerKind int
