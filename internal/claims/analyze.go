@@ -304,21 +304,16 @@ func (a *Analyzer) match(doc *extract.Document, q *quotes) []sentence {
 				// A cookie notice the extraction's classes missed ("Nous
 				// utilisons des cookies…") speaks for the website: its
 				// cues do not count. A claim merged into it still does.
-				kept := n
-				for _, m := range all[n:] {
-					if a.Rules.owners[m.owner].kind != ownCue {
-						all[kept] = m
-						kept++
-					}
-				}
-				all = all[:kept]
+				all = a.Rules.dropMatches(all, n, func(o owner) bool { return o.kind == ownCue })
 			case question && hasCue(a.Rules, all[n:], cueAsking):
-				all = dropClaims(a.Rules, all, n)
+				all = a.Rules.dropMatches(all, n, func(o owner) bool { return o.kind == ownRule })
 			case hasCue(a.Rules, all[n:], cueReferral):
 				// "Ask your eye doctor to refer you", "adressées par votre
 				// hématologue": a hospital's care pathway, not an offer to
 				// the public.
-				all = dropCategory(a.Rules, all, n, "offer")
+				all = a.Rules.dropMatches(all, n, func(o owner) bool {
+					return o.kind == ownRule && a.Rules.rules[o.idx].category == "offer"
+				})
 			}
 			// Leftmost first: an unordered match may start before the
 			// token it was found from.
@@ -493,24 +488,11 @@ func hasCue(r *Rules, ms []match, kind cueKind) bool {
 	return false
 }
 
-// dropClaims removes the rule matches of all[from:], keeping cues and
-// therapies.
-func dropClaims(r *Rules, all []match, from int) []match {
+// dropMatches removes from all[from:] the matches whose owner drop picks.
+func (r *Rules) dropMatches(all []match, from int, drop func(owner) bool) []match {
 	kept := from
 	for _, m := range all[from:] {
-		if r.owners[m.owner].kind != ownRule {
-			all[kept] = m
-			kept++
-		}
-	}
-	return all[:kept]
-}
-
-// dropCategory removes the rule matches of category from all[from:].
-func dropCategory(r *Rules, all []match, from int, category string) []match {
-	kept := from
-	for _, m := range all[from:] {
-		if o := r.owners[m.owner]; o.kind != ownRule || r.rules[o.idx].category != category {
+		if !drop(r.owners[m.owner]) {
 			all[kept] = m
 			kept++
 		}
