@@ -7,7 +7,6 @@ import (
 	"sync"
 	"unicode/utf8"
 
-	"golang.org/x/net/html"
 	"golang.org/x/net/html/atom"
 )
 
@@ -122,27 +121,25 @@ type htmlWalker struct {
 
 func parseHTML(d *Document, text []byte, base *url.URL) {
 	w := &htmlWalker{d: d, kinds: tagKinds(), base: base, seenLink: map[string]bool{}, seenImg: map[string]bool{}, seenAlt: map[string]bool{}}
-	z := html.NewTokenizerFragment(bytes.NewReader(text), "")
-	z.SetMaxBuf(0)
+	z := newHTMLScanner(text)
 	var attrs attributes
 	for {
 		tt := z.Next()
 		switch tt {
-		case html.ErrorToken:
+		case scanEOF:
 			w.finish()
 			return
-		case html.TextToken:
-			w.text(z.Text())
-		case html.StartTagToken, html.SelfClosingTagToken:
-			raw := z.Raw()
-			a := tagAtom(raw, false)
+		case scanText:
+			w.text(z)
+		case scanStartTag, scanSelfClosingTag:
+			a := tagAtom(z.Raw(), false)
 			if w.kinds[a]&kindInline != 0 {
 				attrs = attributes{}
 			} else {
-				readAttrs(z, raw, &attrs)
+				readAttrs(z, &attrs)
 			}
-			w.start(a, &attrs, tt == html.SelfClosingTagToken)
-		case html.EndTagToken:
+			w.start(a, &attrs, tt == scanSelfClosingTag)
+		case scanEndTag:
 			w.end(tagAtom(z.Raw(), true))
 		}
 	}
@@ -274,14 +271,15 @@ func (w *htmlWalker) end(a atom.Atom) {
 	w.stack = w.stack[:i]
 }
 
-func (w *htmlWalker) text(s []byte) {
+func (w *htmlWalker) text(z *htmlScanner) {
 	if w.inTitle {
-		w.title.Write(s)
+		w.title.Write(z.Text())
 		return
 	}
 	if w.hidden > 0 {
-		return
+		return // scripts, styles: never decoded
 	}
+	s := z.Text()
 	if w.anchor != nil {
 		w.anchorText = append(w.anchorText, s...)
 	}

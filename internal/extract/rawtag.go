@@ -1,6 +1,8 @@
 package extract
 
 import (
+	"bytes"
+
 	"golang.org/x/net/html"
 	"golang.org/x/net/html/atom"
 )
@@ -8,9 +10,9 @@ import (
 // x/net/html's TagName and TagAttr copy every name, key and value they
 // return (to replace NUL bytes), some ten thousand allocations for a
 // typical page. A tag's raw bytes hold all of it: the functions below read
-// the tag name and attributes from html.Tokenizer.Raw as the tokenizer
-// itself reads them (readTagName, readTagAttrKey, readTagAttrVal), and fall
-// back to TagAttr where its decoding changes a value (entities, CR, NUL).
+// the tag name and attributes in place, from the spans the scanner found,
+// and fall back to TagAttr where its decoding changes a value (entities,
+// CR, NUL).
 
 // tagAtom returns the atom of a start tag's (end false) or end tag's raw
 // bytes, as atom.Lookup of TagName would.
@@ -37,94 +39,6 @@ func tagAtom(raw []byte, end bool) atom.Atom {
 		n++
 	}
 	return atom.Lookup(buf[:n])
-}
-
-func isTagSpace(c byte) bool {
-	return c == ' ' || c == '\n' || c == '\r' || c == '\t' || c == '\f'
-}
-
-// rawAttrs calls f with each attribute of a start tag's raw bytes, in order,
-// with the tokenizer's spans: key as written (not lower-cased), value as
-// written (not unescaped). Empty keys are skipped; duplicates are not.
-func rawAttrs(raw []byte, f func(key, val []byte)) {
-	p := 2 // "<" and the tag name's first byte
-	for p < len(raw) {
-		c := raw[p]
-		if c == '/' || c == '>' {
-			break
-		}
-		p++
-		if isTagSpace(c) {
-			break
-		}
-	}
-	skip := func() {
-		for p < len(raw) && isTagSpace(raw[p]) {
-			p++
-		}
-	}
-	skip()
-	for p < len(raw) {
-		if raw[p] == '>' {
-			return
-		}
-		ks := p
-		for p < len(raw) {
-			c := raw[p]
-			p++
-			if c == '=' && ks+1 == p {
-				continue // "=" opening a name belongs to it
-			}
-			if c == '=' || isTagSpace(c) || c == '/' || c == '>' {
-				p--
-				break
-			}
-		}
-		ke := p
-		vs, ve := p, p
-		skip()
-		if p < len(raw) {
-			c := raw[p]
-			p++
-			switch {
-			case c == '/':
-			case c != '=':
-				p--
-			default:
-				skip()
-				if p < len(raw) {
-					q := raw[p]
-					p++
-					switch q {
-					case '>':
-						p--
-					case '\'', '"':
-						vs = p
-						for p < len(raw) && raw[p] != q {
-							p++
-						}
-						ve = p
-						if p < len(raw) {
-							p++ // the closing quote
-						}
-					default:
-						vs = p - 1
-						for p < len(raw) && !isTagSpace(raw[p]) && raw[p] != '>' {
-							p++
-						}
-						ve = p
-						if p < len(raw) && raw[p] != '>' {
-							p++ // the white space
-						}
-					}
-				}
-			}
-		}
-		if ke > ks {
-			f(raw[ks:ke], raw[vs:ve])
-		}
-		skip()
-	}
 }
 
 // attributes are the attributes extraction reads, as slices valid until the
@@ -171,16 +85,18 @@ func (a *attributes) field(key []byte) (*[]byte, uint32) {
 	return nil, 0
 }
 
-// readAttrs fills a with the attributes of the current start tag, whose raw
-// bytes are raw; the first of duplicates wins, as in the tokenizer.
-func readAttrs(z *html.Tokenizer, raw []byte, a *attributes) {
+// readAttrs fills a with the attributes of the scanner's start tag; the
+// first of duplicates wins, as in the Tokenizer. Values are read in place;
+// a tag whose values need decoding (entities, CR, NUL) is read by the
+// Tokenizer itself.
+func readAttrs(z *htmlScanner, a *attributes) {
 	*a = attributes{}
 	var seen uint32
-	plain := true
-	rawAttrs(raw, func(key, val []byte) {
+	for _, s := range z.attrs {
+		key := z.b[s.key.start:s.key.end]
 		var buf [16]byte // longer than any key read
-		if !plain || len(key) > len(buf) {
-			return
+		if len(key) == 0 || len(key) > len(buf) {
+			continue
 		}
 		k := buf[:len(key)]
 		for i, c := range key {
@@ -191,27 +107,32 @@ func readAttrs(z *html.Tokenizer, raw []byte, a *attributes) {
 		}
 		if string(k) == "hidden" {
 			a.hidden = true
-			return
+			continue
 		}
 		dst, bit := a.field(k)
 		if dst == nil || seen&bit != 0 {
-			return
+			continue
 		}
 		seen |= bit
+		val := z.b[s.val.start:s.val.end]
 		for _, c := range val {
 			if c == '&' || c == '\r' || c == 0 {
-				plain = false // decoded by TagAttr
+				readAttrsDecoded(z.Raw(), a)
 				return
 			}
 		}
 		*dst = val
-	})
-	if plain {
-		return
 	}
+}
+
+// readAttrsDecoded fills a with the attributes of a start tag's raw bytes,
+// decoded by the Tokenizer's TagAttr.
+func readAttrsDecoded(raw []byte, a *attributes) {
 	*a = attributes{}
+	t := html.NewTokenizer(bytes.NewReader(raw))
+	t.Next()
 	for {
-		k, v, more := z.TagAttr()
+		k, v, more := t.TagAttr()
 		if string(k) == "hidden" {
 			a.hidden = true
 		} else if dst, _ := a.field(k); dst != nil && *dst == nil {
