@@ -232,14 +232,23 @@ type vocab struct {
 	size     int32 // entries
 }
 
-// trie is a byte trie with a dense transition table over the bytes that
-// occur in its words; a node ends at most one exact and one prefix entry.
+// trie is a byte trie over the bytes that occur in its words; a node ends
+// at most one exact and one prefix entry. It is built as a dense
+// transition table and looked up as a double array (see freeze).
 type trie struct {
 	class  [256]uint8 // byte → column; 0: no word has this byte
 	cols   int
 	next   []int32 // node*cols + column → child node, 0 for none
 	exact  []int32 // node → the entry of the word ending here, -1 for none
 	prefix []int32 // node → the entry of the prefix ending here, -1 for none
+	slots  []slot  // the double array, set by freeze
+}
+
+// slot is a node of the double array: its children are at base+column,
+// and it is a child of check (-1: a free slot). One slot is one load.
+type slot struct {
+	base, check   int32
+	exact, prefix int32
 }
 
 func newTrie() trie {
@@ -305,83 +314,108 @@ func (t *trie) addColumn(c byte) {
 	t.next, t.cols = next, cols
 }
 
-// compact renumbers the nodes breadth first: the rows of the first bytes,
-// which every token walks, are then side by side in memory, instead of
-// spread over the table in the order the words were added.
-func (t *trie) compact() {
-	n := len(t.exact)
-	order := make([]int32, 0, n) // new number → old
-	renum := make([]int32, n)    // old → new
-	order = append(order, 0)
-	for i := 0; i < len(order); i++ {
-		row := t.next[int(order[i])*t.cols : int(order[i]+1)*t.cols]
-		for _, child := range row {
-			if child != 0 {
-				renum[child] = int32(len(order))
-				order = append(order, child)
-			}
+// freeze lays the trie out as a double array for lookup: slot s's child
+// for column c is slot base+c when that slot's check is s. The dense table
+// spends a row of every column on each node, most of them empty, and is
+// larger than a core's cache; the double array packs the rows into one
+// another, in breadth-first order so that the first bytes' slots, which
+// every token reads, sit side by side.
+func (t *trie) freeze() {
+	t.slots = t.slots[:0]
+	grow := func(n int) {
+		for len(t.slots) < n {
+			t.slots = append(t.slots, slot{check: -1, exact: -1, prefix: -1})
 		}
 	}
-	next := make([]int32, len(t.next))
-	exact := make([]int32, n)
-	prefix := make([]int32, n)
-	for nw, old := range order {
-		for c, child := range t.next[int(old)*t.cols : int(old+1)*t.cols] {
+	grow(1)
+	t.slots[0].exact, t.slots[0].prefix = t.exact[0], t.prefix[0]
+	type item struct{ node, slot int32 }
+	queue := []item{{0, 0}}
+	free := 1 // no slot before it is free
+	var cols []int32
+	for len(queue) > 0 {
+		it := queue[0]
+		queue = queue[1:]
+		row := t.next[int(it.node)*t.cols : int(it.node+1)*t.cols]
+		cols = cols[:0]
+		for c, child := range row {
 			if child != 0 {
-				next[nw*t.cols+c] = renum[child]
+				cols = append(cols, int32(c))
 			}
 		}
-		exact[nw], prefix[nw] = t.exact[old], t.prefix[old]
+		if len(cols) == 0 {
+			continue
+		}
+		for free < len(t.slots) && t.slots[free].check >= 0 {
+			free++
+		}
+		// The first base that puts every child on a free slot; the root's
+		// slot is never free (no base+column reaches it: columns start at 1).
+		base := max(0, int32(free)-cols[0])
+	search:
+		for ; ; base++ {
+			for _, c := range cols {
+				if k := int(base + c); k < len(t.slots) && (t.slots[k].check >= 0 || k == 0) {
+					continue search
+				}
+			}
+			break
+		}
+		grow(int(base+cols[len(cols)-1]) + 1)
+		t.slots[it.slot].base = base
+		for _, c := range cols {
+			k := base + c
+			child := row[c]
+			t.slots[k] = slot{check: it.slot, exact: t.exact[child], prefix: t.prefix[child]}
+			queue = append(queue, item{child, k})
+		}
 	}
-	t.next, t.exact, t.prefix = next, exact, prefix
 }
 
-func (v *vocab) compact() {
-	v.fwd.compact()
-	v.rev.compact()
+func (v *vocab) freeze() {
+	v.fwd.freeze()
+	v.rev.freeze()
 }
 
 // lookup appends the entries tok is (exact), starts with (prefixes,
 // shortest first) and ends with (suffixes, shortest first).
 func (v *vocab) lookup(dst []int32, tok string) []int32 {
 	t := &v.fwd
-	node := 0
+	sl := t.slots
+	s := int32(0)
+	whole := true // tok is a path of the trie
 	for i := 0; i < len(tok); i++ {
-		if p := t.prefix[node]; p >= 0 {
+		if p := sl[s].prefix; p >= 0 {
 			dst = append(dst, p)
 		}
 		c := t.class[tok[i]]
-		if c == 0 {
-			node = -1
+		k := sl[s].base + int32(c)
+		if c == 0 || int(k) >= len(sl) || sl[k].check != s {
+			whole = false
 			break
 		}
-		node = int(t.next[node*t.cols+int(c)])
-		if node == 0 {
-			node = -1
-			break
-		}
+		s = k
 	}
-	if node >= 0 {
-		if p := t.prefix[node]; p >= 0 {
+	if whole {
+		if p := sl[s].prefix; p >= 0 {
 			dst = append(dst, p)
 		}
-		if e := t.exact[node]; e >= 0 {
+		if e := sl[s].exact; e >= 0 {
 			dst = append(dst, e)
 		}
 	}
 	if t = &v.rev; len(t.exact) == 1 {
 		return dst // no suffix
 	}
-	node = 0
+	sl, s = t.slots, 0
 	for i := len(tok) - 1; i >= 0; i-- {
 		c := t.class[tok[i]]
-		if c == 0 {
+		k := sl[s].base + int32(c)
+		if c == 0 || int(k) >= len(sl) || sl[k].check != s {
 			return dst
 		}
-		if node = int(t.next[node*t.cols+int(c)]); node == 0 {
-			return dst
-		}
-		if p := t.prefix[node]; p >= 0 {
+		s = k
+		if p := sl[s].prefix; p >= 0 {
 			dst = append(dst, p)
 		}
 	}
@@ -454,6 +488,7 @@ type match struct {
 // find appends to dst every match in toks, leftmost first; for one pattern
 // at one start, the shortest match.
 func (m *matcher) find(dst []match, toks []extract.Token) []match {
+	m.vocab.freeze()
 	var s scanner
 	s.reset(m, toks)
 	return s.appendMatches(dst, 0, len(toks))

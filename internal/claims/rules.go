@@ -320,7 +320,7 @@ func compileRules(files map[string][]byte) (*Rules, error) {
 	if len(r.rules) == 0 {
 		return nil, errors.New("rules: no claim rule loaded")
 	}
-	r.m.vocab.compact()
+	r.m.vocab.freeze()
 	return r, nil
 }
 
