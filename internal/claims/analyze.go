@@ -35,11 +35,34 @@ type sentence struct {
 	block     int    // start of the sentence's block: quotations run across sentences
 }
 
+// workspace is the scratch space of one analysis, kept for the next: the
+// tokens' vocabulary entries, the matches and the sentences, which no
+// report refers to.
+type workspace struct {
+	sc    scanner
+	all   []match
+	sents []sentence
+}
+
+// release drops the workspace's references to the document analysed.
+func (ws *workspace) release() {
+	clear(ws.sents)
+	ws.sents = ws.sents[:0]
+	ws.all = ws.all[:0]
+	ws.sc.toks = nil
+}
+
 // Analyze reads doc and returns its page report. at is the capture date,
 // against which authorisations are checked.
 func (a *Analyzer) Analyze(doc *extract.Document, at time.Time) *Report {
 	q := &quotes{text: doc.Text}
-	sents := a.match(doc, q)
+	ws, _ := a.Rules.spare.Get().(*workspace)
+	if ws == nil {
+		ws = new(workspace)
+	}
+	defer a.Rules.spare.Put(ws)
+	defer ws.release()
+	sents := a.match(ws, doc, q)
 	rep := &Report{URL: doc.URL, Lang: doc.Lang, Title: doc.Title, Therapies: []Therapy{}, Claims: []Claim{}}
 
 	// First pass: the page's voice, from its cues.
@@ -252,16 +275,16 @@ func (a *Analyzer) deniedCue(s sentence, m match) bool {
 
 // match runs the matcher over each sentence. The matches of quoted rules
 // outside quotation marks are left out.
-func (a *Analyzer) match(doc *extract.Document, q *quotes) []sentence {
+func (a *Analyzer) match(ws *workspace, doc *extract.Document, q *quotes) []sentence {
 	toks := doc.Tokens
 	if toks == nil {
 		toks = extract.Tokenize(doc.Text)
 	}
-	sents := make([]sentence, 0, len(doc.Sentences))
+	sents := slices.Grow(ws.sents[:0], len(doc.Sentences))
 	// The matches of all sentences share one array, each sentence holding
 	// its slice of it (capped, so that appending never overwrites another's).
-	all := make([]match, 0, len(toks)/4) // about one match in four words on a clinic page
-	var sc scanner
+	all := slices.Grow(ws.all[:0], len(toks)/4) // about one match in four words on a clinic page
+	sc := &ws.sc
 	sc.reset(a.Rules.m, toks)
 	ti, bi := 0, 0
 	for _, sp := range doc.Sentences {
@@ -330,6 +353,7 @@ func (a *Analyzer) match(doc *extract.Document, q *quotes) []sentence {
 		}
 		sents = append(sents, s)
 	}
+	ws.sents, ws.all = sents, all
 	return sents
 }
 

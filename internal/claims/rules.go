@@ -11,6 +11,7 @@ import (
 	"path/filepath"
 	"sort"
 	"strings"
+	"sync"
 
 	"go.yaml.in/yaml/v3"
 )
@@ -201,6 +202,7 @@ type Rules struct {
 	owners    []owner
 	m         *matcher
 	cities    map[string][][]string // French cities, folded words, by first word
+	spare     sync.Pool             // *workspace: the scratch space of analyses done
 }
 
 func compileRules(files map[string][]byte) (*Rules, error) {
