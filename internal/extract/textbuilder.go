@@ -18,50 +18,67 @@ type textBuilder struct {
 
 func (t *textBuilder) write(s []byte) {
 	for i := 0; i < len(s); {
-		c := s[i]
+		c, size := s[i], 1
 		if c < utf8.RuneSelf {
-			i++
 			switch {
 			case c == ' ' || c == '\n' || c == '\t' || c == '\r' || c == '\f' || c == '\v':
 				if t.open {
 					t.pendSpace = true
 				}
+				i++
 				continue
 			case c < 0x20 || c == 0x7f:
+				i++
 				continue
 			}
-			t.startChar()
-			// Copy the run of ordinary ASCII at once, with the single
-			// spaces between words: the loop would write them as they are.
-			j := i
-			for j < len(s) {
-				if c := s[j]; c > ' ' && c < 0x7f {
-					j++
-				} else if c == ' ' && j+1 < len(s) && s[j+1] > ' ' && s[j+1] < 0x7f {
-					j += 2
-				} else {
-					break
+		} else {
+			var r rune
+			if r, size = utf8.DecodeRune(s[i:]); !visibleRune(r) {
+				if unicode.IsSpace(r) && t.open { // includes no-break spaces
+					t.pendSpace = true
 				}
+				i += size
+				continue
 			}
-			t.b.WriteByte(c)
-			t.b.Write(s[i:j])
-			i = j
-			continue
-		}
-		r, size := utf8.DecodeRune(s[i:])
-		i += size
-		if unicode.IsSpace(r) { // includes no-break spaces
-			if t.open {
-				t.pendSpace = true
-			}
-			continue
-		}
-		if r == utf8.RuneError || unicode.IsControl(r) {
-			continue
 		}
 		t.startChar()
-		t.b.WriteRune(r)
+		// Copy the run of visible characters at once, with the single
+		// spaces between words: the loop would write them as they are.
+		j := i + size
+		for j < len(s) {
+			if c := s[j]; c > ' ' && c < 0x7f {
+				j++
+			} else if c == ' ' && j+1 < len(s) && s[j+1] > ' ' && s[j+1] != 0x7f {
+				j++ // the next byte is visible ASCII, or starts a rune the loop reads
+			} else if c >= utf8.RuneSelf {
+				r, size := utf8.DecodeRune(s[j:])
+				if !visibleRune(r) {
+					break
+				}
+				j += size
+			} else {
+				break
+			}
+		}
+		// A space the run ended on is the next character's pending space.
+		if s[j-1] == ' ' {
+			t.b.Write(s[i : j-1])
+			t.pendSpace = true
+		} else {
+			t.b.Write(s[i:j])
+		}
+		i = j
 	}
+}
+
+// visibleRune reports whether a decoded non-ASCII rune is written as it
+// is: not white space, not a control, not U+FFFD (an invalid byte, or a
+// NUL the tokenizer replaced).
+func visibleRune(r rune) bool {
+	if r < 0x100 {
+		return r > 0xa0 // C1 controls, NEL and NBSP are not
+	}
+	return r != utf8.RuneError && !unicode.IsSpace(r) && !unicode.IsControl(r)
 }
 
 // startChar opens a block or writes the pending space before a character.
