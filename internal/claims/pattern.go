@@ -62,7 +62,7 @@ type pattern struct {
 func (p *pattern) ownNegatives() {
 	for _, e := range p.elems {
 		for _, a := range e.alts {
-			if w := a.word; (negativeStart[w] || negators[w] || w == "plus" || w == "rien" || w == "mehr") && !slices.Contains(p.own, w) {
+			if w := a.word; (negativeStart(w) || negators(w) || w == "plus" || w == "rien" || w == "mehr") && !slices.Contains(p.own, w) {
 				p.own = append(p.own, w)
 			}
 		}
@@ -662,7 +662,18 @@ func (s *scanner) accepts(e *element, j int) bool {
 	if s.mask[j]&e.mask == 0 {
 		return false
 	}
-	for _, id := range s.ids[s.off[j]:s.off[j+1]] {
+	ids := s.ids[s.off[j]:s.off[j+1]]
+	if len(e.ids) <= 8 { // most elements: a scan beats a search
+		for _, id := range ids {
+			for _, x := range e.ids {
+				if x == id {
+					return true
+				}
+			}
+		}
+		return false
+	}
+	for _, id := range ids {
 		if _, found := slices.BinarySearch(e.ids, id); found {
 			return true
 		}

@@ -9,22 +9,31 @@ import (
 // negativeStart are words that make a claim by themselves ("sans effets
 // secondaires", "aucun risque"): a French "ne" before them is part of the
 // claim ("n'a aucun effet secondaire"), not its negation.
-var negativeStart = map[string]bool{
-	"sans": true, "aucun": true, "aucune": true, "pas": true, "zero": true, "peu": true, "ni": true,
-	"jamais": true, "nul": true, "no": true, "without": true, "free": true, "never": true,
-	"few": true, "minimal": true, "non": true, "ohne": true, "kein": true, "keine": true,
-	"keinerlei": true, "kaum": true, "wenig": true, "nicht": true,
+func negativeStart(w string) bool {
+	switch w {
+	case "sans", "aucun", "aucune", "pas", "zero", "peu", "ni",
+		"jamais", "nul", "no", "without", "free", "never",
+		"few", "minimal", "non", "ohne", "kein", "keine",
+		"keinerlei", "kaum", "wenig", "nicht":
+		return true
+	}
+	return false
 }
 
-// negators deny what follows them.
-var negators = map[string]bool{
-	"sans": true, "pas": true, "aucun": true, "aucune": true, "jamais": true, "not": true,
-	"never": true, "without": true, "ohne": true, "kein": true, "keine": true, "nicht": true,
+// negators deny what follows them. (Switches, not maps: they are asked
+// for every word of every claim, and a switch hashes nothing.)
+func negators(w string) bool {
+	switch w {
+	case "sans", "pas", "aucun", "aucune", "jamais", "not",
+		"never", "without", "ohne", "kein", "keine", "nicht":
+		return true
+	}
+	return false
 }
 
 // continuesNegation are words that carry on a negative claim rather than
 // deny it: "sans prélèvement ni cicatrice", "no pain nor scarring".
-var continuesNegation = map[string]bool{"ni": true, "nor": true, "noch": true}
+func continuesNegation(w string) bool { return w == "ni" || w == "nor" || w == "noch" }
 
 // nearWindow is how many words may stand between a negator and its claim.
 const nearWindow = 3
@@ -51,7 +60,7 @@ func (a *Analyzer) stance(q *quotes, s sentence, m match, voice string) string {
 }
 
 func (a *Analyzer) negated(s sentence, m match) bool {
-	negStart := negativeStart[s.toks[m.start].Norm]
+	negStart := negativeStart(s.toks[m.start].Norm)
 	// The pattern's own negative words make the claim ("plus besoin de
 	// chimiothérapie"); the "ne" before them is theirs.
 	pat := &a.Rules.m.patterns[m.pattern]
@@ -68,10 +77,10 @@ func (a *Analyzer) negated(s sentence, m match) bool {
 			w := s.toks[k].Norm
 			switch {
 			case m.used&(1<<(k-m.start)) != 0:
-				if negativeStart[w] || negators[w] {
+				if negativeStart(w) || negators(w) {
 					own = append(own, w)
 				}
-			case negators[w] || w == "ne" || w == "n":
+			case negators(w) || w == "ne" || w == "n":
 				return true
 			}
 		}
@@ -80,7 +89,7 @@ func (a *Analyzer) negated(s sentence, m match) bool {
 	// ou pas d'effets secondaires" is one claim: peu is no negator).
 	negs := 0
 	for _, t := range s.toks[m.start:m.end] {
-		if negators[t.Norm] && !slices.Contains(own, t.Norm) {
+		if negators(t.Norm) && !slices.Contains(own, t.Norm) {
 			negs++
 		}
 	}
@@ -98,7 +107,7 @@ func (a *Analyzer) negated(s sentence, m match) bool {
 		// ("peu ou pas d'effets secondaires").
 		// Nor does a "ni" that carries on a claim begun by a negative word.
 		inner := s.toks[c.start].Norm
-		inside := c.start > m.start && c.end <= m.end && !negativeStart[inner] && !(negStart && continuesNegation[inner]) && !slices.Contains(own, inner)
+		inside := c.start > m.start && c.end <= m.end && !negativeStart(inner) && !(negStart && continuesNegation(inner)) && !slices.Contains(own, inner)
 		switch cueKind(o.idx) {
 		case cueNegation:
 			if c.end <= m.start || c.start >= m.end {
@@ -107,7 +116,7 @@ func (a *Analyzer) negated(s sentence, m match) bool {
 		case cueNegationNear:
 			// "ni produit chimique, ni risque de rejet": a claim that is
 			// itself a "ni" carries on the list the "ni" before it began.
-			chain := continuesNegation[s.toks[m.start].Norm] && continuesNegation[inner]
+			chain := continuesNegation(s.toks[m.start].Norm) && continuesNegation(inner)
 			if before && !chain || inside {
 				return true
 			}
