@@ -2,6 +2,7 @@ package evidence
 
 import (
 	"bufio"
+	"bytes"
 	"crypto/sha256"
 	"encoding/hex"
 	"errors"
@@ -62,22 +63,8 @@ func (w *Writer) openFile(now time.Time) error {
 	w.serial++
 	w.file = f
 	w.buf = bufio.NewWriterSize(f, 64<<10)
-	w.count = &countingWriter{w: w.buf, file: sha256.New(), member: sha256.New()}
+	w.count = &countingWriter{w: w.buf, file: sha256.New()}
 	w.records = 0
-	ww, err := warc.NewWriter(w.count, filepath.Base(f.Name()), warc.SHA256Base16, warc.CompressionGzip, true, nil)
-	if err != nil {
-		f.Close()
-		return fmt.Errorf("evidence: warc writer for %s: %w", f.Name(), err)
-	}
-	gz, err := gzip.NewWriterLevel(w.count, gzipLevel)
-	if err != nil {
-		f.Close()
-		return fmt.Errorf("evidence: gzip writer for %s: %w", f.Name(), err)
-	}
-	// gowarc's writer takes its compressor as a field; Reset (before each
-	// record) points it at the file's counting writer.
-	ww.Compressor, ww.BufWriter = gz, bufio.NewWriter(gz)
-	w.ww = ww
 	w.files = append(w.files, f.Name())
 	if err := syncDir(w.dir); err != nil {
 		f.Close()
@@ -91,7 +78,7 @@ func (w *Writer) openFile(now time.Time) error {
 		"WARC-Filename":  filepath.Base(f.Name()),
 		"Content-Type":   "application/warc-fields",
 	}
-	if _, _, err := w.writeRecord(h, now.UTC(), warcinfoFields(w.info)); err != nil {
+	if _, err := w.writeRecords([]record{{h, now.UTC(), warcinfoFields(w.info)}}); err != nil {
 		f.Close()
 		return fmt.Errorf("evidence: write warcinfo to %s: %w", f.Name(), err)
 	}
@@ -115,10 +102,15 @@ func (w *Writer) rotateIfFull() error {
 	return w.openFile(time.Now())
 }
 
-// closeFile syncs and closes the current file and ledgers its size and
-// SHA-256. The caller holds w.mu.
+// closeFile commits the records appended and not yet committed, closes
+// the current file and ledgers its size and SHA-256. The caller holds w.mu.
 func (w *Writer) closeFile() error {
-	if err := w.sync(); err != nil {
+	w.quiesce()
+	if w.err != nil {
+		w.file.Close()
+		return w.err
+	}
+	if err := w.commit(); err != nil {
 		w.file.Close()
 		return err
 	}
@@ -133,44 +125,147 @@ func (w *Writer) closeFile() error {
 	return err
 }
 
-// writeRecord serializes one record through gowarc as its own gzip member,
-// keeps its ledger entry for commit, and returns the member's offset in the
-// file and the block digest gowarc wrote. The caller holds w.mu.
-func (w *Writer) writeRecord(h header, date time.Time, block []byte) (offset int64, blockDigest string, err error) {
-	rec := warc.NewRecord("", false)
-	for k, v := range h {
-		rec.Header.Set(k, v)
+// record is one WARC record to write: its fields, WARC-Date and block.
+type record struct {
+	h     header
+	date  time.Time
+	block []byte
+}
+
+// encoded is records serialized, each as its own gzip member, one after
+// the other in out, with what their ledger entries need. Records are
+// encoded outside the Writer's lock, so that writers compress in parallel;
+// appending them to the file is a copy.
+type encoded struct {
+	enc     *encoder
+	members []member
+	info    string // the warcinfo record the members refer to
+}
+
+type member struct {
+	length      int64
+	sha256      string // of the gzip member
+	blockDigest string // WARC-Block-Digest as gowarc wrote it
+	id, typ     string
+	date        time.Time
+}
+
+// encoder is a gowarc writer over a buffer, kept for reuse (Writer.encoders).
+type encoder struct {
+	ww  *warc.Writer
+	out bytes.Buffer
+}
+
+func newEncoder() (*encoder, error) {
+	e := &encoder{}
+	ww, err := warc.NewWriter(&e.out, "", warc.SHA256Base16, warc.CompressionGzip, true, nil)
+	if err != nil {
+		return nil, fmt.Errorf("evidence: warc writer: %w", err)
 	}
-	rec.Header.Set("WARC-Date", date.Format(time.RFC3339Nano))
-	rec.Header.Set("Content-Length", strconv.Itoa(len(block)))
-	if h["WARC-Type"] != "warcinfo" {
-		rec.Header.Set("WARC-Warcinfo-ID", "<"+w.warcinfoID+">")
+	gz, err := gzip.NewWriterLevel(&e.out, gzipLevel)
+	if err != nil {
+		return nil, fmt.Errorf("evidence: gzip writer: %w", err)
 	}
-	if _, err := rec.Content.Write(block); err != nil {
-		rec.Content.Close()
-		return 0, "", fmt.Errorf("buffer record: %w", err)
+	// gowarc's writer takes its compressor as a field; Reset (before each
+	// record) starts the next gzip member on the buffer.
+	ww.Compressor, ww.BufWriter = gz, bufio.NewWriter(gz)
+	e.ww = ww
+	return e, nil
+}
+
+// encode serializes recs through gowarc, referring to the warcinfo record
+// info. It needs no lock.
+func (w *Writer) encode(info string, recs []record) (*encoded, error) {
+	e, _ := w.encoders.Get().(*encoder)
+	if e == nil {
+		var err error
+		if e, err = newEncoder(); err != nil {
+			return nil, err
+		}
 	}
+	e.out.Reset()
+	out := &encoded{enc: e, info: info}
+	for _, r := range recs {
+		rec := warc.NewRecord("", false)
+		for k, v := range r.h {
+			rec.Header.Set(k, v)
+		}
+		rec.Header.Set("WARC-Date", r.date.Format(time.RFC3339Nano))
+		rec.Header.Set("Content-Length", strconv.Itoa(len(r.block)))
+		if r.h["WARC-Type"] != "warcinfo" {
+			rec.Header.Set("WARC-Warcinfo-ID", "<"+info+">")
+		}
+		if _, err := rec.Content.Write(r.block); err != nil {
+			rec.Content.Close()
+			w.encoders.Put(e)
+			return nil, fmt.Errorf("buffer record: %w", err)
+		}
+		start := e.out.Len()
+		e.ww.Reset(&e.out)
+		if _, err := e.ww.WriteRecord(rec); err != nil {
+			w.encoders.Put(e)
+			return nil, fmt.Errorf("write %s record: %w", r.h["WARC-Type"], err)
+		}
+		sum := sha256.Sum256(e.out.Bytes()[start:])
+		id := r.h["WARC-Record-ID"]
+		out.members = append(out.members, member{length: int64(e.out.Len() - start), sha256: hex.EncodeToString(sum[:]),
+			blockDigest: rec.Header.Get("WARC-Block-Digest"), id: id[1 : len(id)-1], typ: r.h["WARC-Type"], date: r.date})
+	}
+	return out, nil
+}
+
+// release gives the encoder back for reuse.
+func (w *Writer) release(e *encoded) {
+	if e != nil && e.enc != nil {
+		w.encoders.Put(e.enc)
+		e.enc = nil
+	}
+}
+
+// add appends encoded records to the current file and keeps their ledger
+// entries for the next commit; it returns the offset of the first. The
+// caller holds w.mu, and has checked that e refers to the current file's
+// warcinfo.
+func (w *Writer) add(e *encoded) (offset int64, err error) {
 	offset = w.count.n
-	w.count.member.Reset()
-	// gowarc closes its gzip compressor after each record; Reset starts the
-	// next member on the same output.
-	w.ww.Reset(w.count)
-	if _, err := w.ww.WriteRecord(rec); err != nil {
-		return 0, "", fmt.Errorf("write %s record: %w", h["WARC-Type"], err)
+	if _, err := w.count.Write(e.enc.out.Bytes()); err != nil {
+		return 0, fmt.Errorf("write records: %w", err)
 	}
-	blockDigest = rec.Header.Get("WARC-Block-Digest")
-	id := h["WARC-Record-ID"]
-	w.pending = append(w.pending, LedgerEntry{Kind: EntryRecord, File: filepath.Base(w.file.Name()),
-		Offset: offset, Length: w.count.n - offset, SHA256: hex.EncodeToString(w.count.member.Sum(nil)), RecordID: id[1 : len(id)-1], Type: h["WARC-Type"],
-		BlockDigest: blockDigest, Captured: date})
-	w.records++
-	return offset, blockDigest, nil
+	name := filepath.Base(w.file.Name())
+	off := offset
+	for _, m := range e.members {
+		w.pending = append(w.pending, LedgerEntry{Kind: EntryRecord, File: name, Offset: off, Length: m.length,
+			SHA256: m.sha256, RecordID: m.id, Type: m.typ, BlockDigest: m.blockDigest, Captured: m.date})
+		off += m.length
+		w.records++
+	}
+	w.appended++
+	return offset, nil
+}
+
+// writeRecords encodes recs and appends them, under w.mu: the warcinfo
+// record of a new file. It returns their block digests.
+func (w *Writer) writeRecords(recs []record) ([]string, error) {
+	e, err := w.encode(w.warcinfoID, recs)
+	if err != nil {
+		return nil, err
+	}
+	defer w.release(e)
+	if _, err := w.add(e); err != nil {
+		return nil, err
+	}
+	digests := make([]string, len(e.members))
+	for i, m := range e.members {
+		digests[i] = m.blockDigest
+	}
+	return digests, nil
 }
 
 // commit makes the records written so far evidence: it syncs the WARC
 // file, then appends their ledger entries and syncs the ledger. A crash
 // between the two leaves records on disk that the ledger does not list: an
-// incomplete tail that verification reports. The caller holds w.mu.
+// incomplete tail that verification reports. The caller holds w.mu, and
+// no group commit is running (see durable).
 func (w *Writer) commit() error {
 	if err := w.sync(); err != nil {
 		return err
@@ -181,7 +276,65 @@ func (w *Writer) commit() error {
 		}
 	}
 	w.pending = w.pending[:0]
-	return w.ledger.flush()
+	if err := w.ledger.flush(); err != nil {
+		return err
+	}
+	w.durableSeq = w.appended
+	w.cond.Broadcast()
+	return nil
+}
+
+// durable returns once the records appended as the seq-th append are on
+// disk and ledgered. Writers commit in groups: the first to find no
+// commit running commits everything appended so far, outside the lock,
+// while others append; those whose records it covered return when it is
+// done. The caller holds w.mu.
+func (w *Writer) durable(seq int64) error {
+	for w.durableSeq < seq {
+		if w.err != nil {
+			return w.err
+		}
+		if w.committing {
+			w.cond.Wait()
+			continue
+		}
+		w.committing = true
+		target, entries := w.appended, w.pending
+		w.pending = nil
+		f := w.file
+		err := w.buf.Flush()
+		if err != nil {
+			err = fmt.Errorf("evidence: flush %s: %w", f.Name(), err)
+		}
+		var ledgered []byte
+		for _, e := range entries {
+			if err == nil {
+				err = w.ledger.add(e)
+			}
+		}
+		if err == nil {
+			ledgered = w.ledger.take()
+		}
+		w.mu.Unlock()
+		if err == nil {
+			if err = f.Sync(); err != nil {
+				err = fmt.Errorf("evidence: fsync %s: %w", f.Name(), err)
+			}
+		}
+		if err == nil {
+			err = w.ledger.write(ledgered)
+		}
+		w.mu.Lock()
+		w.committing = false
+		if err != nil && w.err == nil {
+			w.err = err
+		}
+		if err == nil {
+			w.durableSeq = max(w.durableSeq, target)
+		}
+		w.cond.Broadcast()
+	}
+	return nil
 }
 
 // sync pushes buffered bytes to the file and the file to stable storage.
@@ -195,19 +348,25 @@ func (w *Writer) sync() error {
 	return nil
 }
 
+// quiesce waits until no group commit is running, so that the caller may
+// use the file and the ledger alone. The caller holds w.mu.
+func (w *Writer) quiesce() {
+	for w.committing {
+		w.cond.Wait()
+	}
+}
+
 // countingWriter counts and hashes the compressed bytes written to the
-// file, which gives each gzip member's offset and SHA-256 and the file's
-// SHA-256.
+// file, which gives each record's offset and the file's SHA-256.
 type countingWriter struct {
-	w            io.Writer
-	file, member hash.Hash
-	n            int64
+	w    io.Writer
+	file hash.Hash
+	n    int64
 }
 
 func (c *countingWriter) Write(p []byte) (int, error) {
 	n, err := c.w.Write(p)
 	c.file.Write(p[:n])
-	c.member.Write(p[:n])
 	c.n += int64(n)
 	return n, err
 }

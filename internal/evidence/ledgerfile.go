@@ -64,13 +64,24 @@ func (l *ledgerFile) add(e LedgerEntry) error {
 
 // flush writes the pending entries in one write and fsyncs the ledger.
 func (l *ledgerFile) flush() error {
-	if len(l.pending) == 0 {
+	return l.write(l.take())
+}
+
+// take returns the pending entries' lines, to be written.
+func (l *ledgerFile) take() []byte {
+	b := l.pending
+	l.pending = nil
+	return b
+}
+
+// write writes lines taken from the pending entries and fsyncs the ledger.
+func (l *ledgerFile) write(lines []byte) error {
+	if len(lines) == 0 {
 		return nil
 	}
-	if _, err := l.f.Write(l.pending); err != nil {
+	if _, err := l.f.Write(lines); err != nil {
 		return fmt.Errorf("evidence: write ledger: %w", err)
 	}
-	l.pending = l.pending[:0]
 	if err := l.f.Sync(); err != nil {
 		return fmt.Errorf("evidence: fsync ledger: %w", err)
 	}

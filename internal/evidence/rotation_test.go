@@ -1,7 +1,9 @@
 package evidence_test
 
 import (
+	"fmt"
 	"path/filepath"
+	"sync"
 	"testing"
 
 	"vigie/internal/evidence"
@@ -105,5 +107,67 @@ func TestNegativeMaxFileSize(t *testing.T) {
 	if w, err := evidence.NewWriterOptions(t.TempDir(), testInfo, evidence.Options{MaxFileSize: -1}); err == nil {
 		w.Close()
 		t.Error("NewWriterOptions(MaxFileSize -1) = nil error, want an error")
+	}
+}
+
+// Writers that rotate files while others wait for their commit: every
+// record lands in the file its Ref names, refers to that file's warcinfo,
+// and the archive verifies.
+func TestConcurrentRotation(t *testing.T) {
+	const goroutines, each = 6, 10
+	dir := t.TempDir()
+	w, err := evidence.NewWriterOptions(dir, testInfo, evidence.Options{MaxFileSize: 3000})
+	if err != nil {
+		t.Fatal(err)
+	}
+	ex := sampleExchanges(t)[0]
+	var mu sync.Mutex
+	var refs []evidence.Ref
+	var wg sync.WaitGroup
+	for g := range goroutines {
+		wg.Go(func() {
+			for i := range each {
+				ex := ex
+				ex.URL = fmt.Sprintf("https://example.test/%d/%d", g, i)
+				ref, err := w.WriteExchange(ex)
+				if err != nil {
+					t.Errorf("WriteExchange: %v", err)
+					return
+				}
+				mu.Lock()
+				refs = append(refs, ref)
+				mu.Unlock()
+			}
+		})
+	}
+	wg.Wait()
+	if err := w.Close(); err != nil {
+		t.Fatal(err)
+	}
+	if len(w.Files()) < 3 {
+		t.Fatalf("%d files: the limit did not rotate", len(w.Files()))
+	}
+	at := map[string]map[int64]string{} // file → offset → record id
+	for _, f := range w.Files() {
+		recs := readAll(t, f)
+		at[f] = map[int64]string{}
+		for _, r := range recs {
+			at[f][r.Offset] = r.ID
+			if r.Type != "warcinfo" && r.Header["WARC-Warcinfo-ID"] != "<"+recs[0].ID+">" {
+				t.Errorf("%s in %s refers to warcinfo %s, want %s", r.ID, filepath.Base(f), r.Header["WARC-Warcinfo-ID"], recs[0].ID)
+			}
+		}
+	}
+	for _, ref := range refs {
+		if got := at[ref.File][ref.Offset]; got != ref.RecordID {
+			t.Errorf("ref %s names %s at %d, which holds %q", ref.RecordID, filepath.Base(ref.File), ref.Offset, got)
+		}
+	}
+	a, err := evidence.VerifyArchive(dir)
+	if err != nil {
+		t.Fatalf("VerifyArchive: %v", err)
+	}
+	if len(a.Tails) > 0 || a.Records != 1+3*goroutines*each+len(w.Files())-1 {
+		t.Errorf("audit: %d records, tails %+v; want %d records, no tail", a.Records, a.Tails, 1+3*goroutines*each+len(w.Files())-1)
 	}
 }

@@ -15,8 +15,6 @@ import (
 	"sync"
 	"time"
 	"unicode/utf8"
-
-	warc "github.com/internetarchive/gowarc"
 )
 
 // Info is written in the warcinfo record at the head of every WARC file.
@@ -81,7 +79,6 @@ type Writer struct {
 	file       *os.File
 	buf        *bufio.Writer
 	count      *countingWriter
-	ww         *warc.Writer
 	warcinfoID string
 	records    int // in the current file, warcinfo included
 	files      []string
@@ -89,6 +86,13 @@ type Writer struct {
 	pending    []LedgerEntry // records written, not yet synced and ledgered
 	err        error         // sticky: the first write error
 	closed     bool
+	encoders   sync.Pool // *encoder
+	// Group commit (see durable): appends are numbered; durableSeq is the
+	// last whose records are synced and ledgered; committing is set while
+	// a writer commits outside the lock, and cond wakes the others.
+	cond                 *sync.Cond
+	appended, durableSeq int64
+	committing           bool
 }
 
 var errClosed = errors.New("evidence: writer closed")
@@ -129,6 +133,7 @@ func NewWriterOptions(dir string, info Info, opt Options) (*Writer, error) {
 		return nil, err
 	}
 	w := &Writer{dir: abs, info: info, maxSize: opt.MaxFileSize, ledger: ledger}
+	w.cond = sync.NewCond(&w.mu)
 	if err := w.openFile(now); err != nil {
 		ledger.close()
 		return nil, err
@@ -142,7 +147,8 @@ func NewWriterOptions(dir string, info Info, opt Options) (*Writer, error) {
 // current one is full), then flushes and fsyncs the file, then appends
 // their ledger entries and fsyncs the ledger, so that the evidence is on
 // disk and ledgered before anyone analyses it. The Ref describes the
-// response record.
+// response record. Concurrent writers compress at once, and share fsyncs:
+// a writer's commit covers every exchange appended before it.
 //
 // WARC-Payload-Digest is the SHA-256 of the bytes after the blank line that
 // ends the HTTP header block, exactly as transferred (chunked framing and
@@ -200,37 +206,64 @@ func (w *Writer) WriteExchange(ex Exchange) (Ref, error) {
 		"Content-Type":       "application/warc-fields",
 	}
 
+	recs := []record{{resp, date, ex.Response}, {req, date, ex.Request}, {meta, date, []byte(fields)}}
+	ref, err := w.write("archive "+ex.URL, recs)
+	if err != nil {
+		return Ref{}, err
+	}
+	ref.PayloadSHA256 = payloadHex
+	return ref, nil
+}
+
+// write encodes recs (outside the lock), appends them to the current
+// file, rotating first if it is full, and returns once they are on disk
+// and ledgered. The Ref describes the first record. A failure makes the
+// writer unusable; its error names what was being done (what).
+func (w *Writer) write(what string, recs []record) (Ref, error) {
+	w.mu.Lock()
+	info := w.warcinfoID
+	w.mu.Unlock()
+	e, err := w.encode(info, recs)
+	defer func() { w.release(e) }()
 	w.mu.Lock()
 	defer w.mu.Unlock()
 	if err := w.usable(); err != nil {
 		return Ref{}, err
 	}
-	err := w.rotateIfFull()
-	var off int64
-	var digest string
-	if err == nil {
-		off, digest, err = w.writeRecord(resp, date, ex.Response)
-	}
-	if err == nil {
-		_, _, err = w.writeRecord(req, date, ex.Request)
-	}
-	if err == nil {
-		_, _, err = w.writeRecord(meta, date, []byte(fields))
-	}
-	if err == nil {
-		err = w.commit()
-	}
-	if err != nil {
-		w.err = fmt.Errorf("evidence: archive %s: %w", ex.URL, err)
+	fail := func(err error) (Ref, error) {
+		if w.err == nil {
+			w.err = fmt.Errorf("evidence: %s: %w", what, err)
+		}
 		return Ref{}, w.err
 	}
+	if err != nil {
+		return fail(err)
+	}
+	if err := w.rotateIfFull(); err != nil {
+		return fail(err)
+	}
+	if w.warcinfoID != e.info {
+		// The file rotated since the records were encoded: they must refer
+		// to the new file's warcinfo record.
+		w.release(e)
+		if e, err = w.encode(w.warcinfoID, recs); err != nil {
+			return fail(err)
+		}
+	}
+	off, err := w.add(e)
+	if err != nil {
+		return fail(err)
+	}
+	file := w.file.Name() // another writer may rotate while this one waits
+	if err := w.durable(w.appended); err != nil {
+		return fail(err)
+	}
 	return Ref{
-		RecordID:      respID,
-		File:          w.file.Name(),
-		Offset:        off,
-		Captured:      date,
-		BlockDigest:   digest,
-		PayloadSHA256: payloadHex,
+		RecordID:    e.members[0].id,
+		File:        file,
+		Offset:      off,
+		Captured:    e.members[0].date,
+		BlockDigest: e.members[0].blockDigest,
 	}, nil
 }
 
@@ -271,32 +304,12 @@ func (w *Writer) WriteResource(uri, contentType string, body []byte, refersTo st
 		h["WARC-Concurrent-To"] = "<" + refersTo + ">"
 	}
 
-	w.mu.Lock()
-	defer w.mu.Unlock()
-	if err := w.usable(); err != nil {
+	ref, err := w.write("archive resource "+uri, []record{{h, date, body}})
+	if err != nil {
 		return Ref{}, err
 	}
-	err := w.rotateIfFull()
-	var off int64
-	var digest string
-	if err == nil {
-		off, digest, err = w.writeRecord(h, date, body)
-	}
-	if err == nil {
-		err = w.commit()
-	}
-	if err != nil {
-		w.err = fmt.Errorf("evidence: archive resource %s: %w", uri, err)
-		return Ref{}, w.err
-	}
-	return Ref{
-		RecordID:      id,
-		File:          w.file.Name(),
-		Offset:        off,
-		Captured:      date,
-		BlockDigest:   digest,
-		PayloadSHA256: payloadHex,
-	}, nil
+	ref.PayloadSHA256 = payloadHex
+	return ref, nil
 }
 
 // Files returns the absolute paths of the WARC files written so far, in
@@ -319,6 +332,7 @@ func (w *Writer) Close() error {
 		return nil
 	}
 	w.closed = true
+	w.quiesce()
 	var err error
 	if w.err == nil {
 		err = w.closeFile()

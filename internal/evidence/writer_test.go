@@ -2,6 +2,7 @@ package evidence_test
 
 import (
 	"bufio"
+	"bytes"
 	"compress/gzip"
 	"fmt"
 	"os"
@@ -179,9 +180,12 @@ func TestRandomAccess(t *testing.T) {
 	}
 }
 
+// Writers write at once; each exchange is on disk and in the ledger when
+// WriteExchange returns, though writers commit in groups.
 func TestConcurrentWrites(t *testing.T) {
 	const goroutines, each = 8, 20
-	w, err := evidence.NewWriter(t.TempDir(), testInfo)
+	dir := t.TempDir()
+	w, err := evidence.NewWriter(dir, testInfo)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -200,6 +204,13 @@ func TestConcurrentWrites(t *testing.T) {
 				if err != nil {
 					t.Errorf("WriteExchange: %v", err)
 					return
+				}
+				ledger, err := os.ReadFile(filepath.Join(dir, evidence.LedgerName))
+				if err != nil || !bytes.Contains(ledger, []byte(ref.RecordID)) {
+					t.Errorf("%s: WriteExchange returned before its record %s was ledgered (%v)", ex.URL, ref.RecordID, err)
+				}
+				if fi, err := os.Stat(ref.File); err != nil || fi.Size() <= ref.Offset {
+					t.Errorf("%s: WriteExchange returned before its record was in %s", ex.URL, ref.File)
 				}
 				mu.Lock()
 				refs[ref.RecordID] = ref
