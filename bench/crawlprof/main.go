@@ -2,7 +2,7 @@
 // chosen stage, and writes CPU and heap profiles: it tells where a scan's
 // time and memory go (bench/README.md).
 //
-//	crawlprof -url URL [-stage crawl|archive|analyse] [-c 4] [-max-pages 2000] [-cpuprofile F] [-memprofile F]
+//	crawlprof -url URL [-stage crawl|archive|analyse] [-c 4] [-max-pages 2000] [-cpuprofile F] [-memprofile F] [-trace F]
 //
 // Stages, each including the ones before: crawl (fetch, parse links; the
 // archive discards), archive (WARC files, synced, in a temporary
@@ -17,6 +17,7 @@ import (
 	"os"
 	"runtime"
 	"runtime/pprof"
+	"runtime/trace"
 	"sync/atomic"
 	"time"
 
@@ -34,6 +35,7 @@ func main() {
 	maxPages := flag.Int("max-pages", 2000, "pages at most")
 	cpu := flag.String("cpuprofile", "", "write a CPU profile to this file")
 	mem := flag.String("memprofile", "", "write a heap profile to this file at the end")
+	tr := flag.String("trace", "", "write an execution trace to this file (go tool trace -pprof=sync|net|syscall: where workers wait)")
 	flag.Parse()
 	if *url == "" {
 		log.Fatal("crawlprof: -url is required")
@@ -51,6 +53,16 @@ func main() {
 		}
 		pprof.StartCPUProfile(f)
 		defer pprof.StopCPUProfile()
+	}
+	if *tr != "" {
+		f, err := os.Create(*tr)
+		if err != nil {
+			log.Fatal(err)
+		}
+		if err := trace.Start(f); err != nil {
+			log.Fatal(err)
+		}
+		defer trace.Stop()
 	}
 	start := time.Now()
 	var pages int64
