@@ -7,6 +7,7 @@ import (
 	"encoding/hex"
 	"fmt"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -147,4 +148,37 @@ func payloadOf(t testing.TB, resp []byte) []byte {
 		t.Fatalf("no end of headers in %q", resp)
 	}
 	return resp[i+4:]
+}
+
+// writeConcurrently writes the first sample exchange goroutines×each
+// times, from goroutines writers at once, each exchange with a URL of its
+// own; check, if not nil, runs as each WriteExchange returns. It returns
+// the refs, in no order.
+func writeConcurrently(t *testing.T, w *evidence.Writer, goroutines, each int, check func(evidence.Exchange, evidence.Ref)) []evidence.Ref {
+	t.Helper()
+	ex := sampleExchanges(t)[0]
+	var mu sync.Mutex
+	var refs []evidence.Ref
+	var wg sync.WaitGroup
+	for g := range goroutines {
+		wg.Go(func() {
+			for i := range each {
+				ex := ex
+				ex.URL = fmt.Sprintf("https://example.test/%d/%d", g, i)
+				ref, err := w.WriteExchange(ex)
+				if err != nil {
+					t.Errorf("WriteExchange: %v", err)
+					return
+				}
+				if check != nil {
+					check(ex, ref)
+				}
+				mu.Lock()
+				refs = append(refs, ref)
+				mu.Unlock()
+			}
+		})
+	}
+	wg.Wait()
+	return refs
 }

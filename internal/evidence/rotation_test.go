@@ -1,9 +1,7 @@
 package evidence_test
 
 import (
-	"fmt"
 	"path/filepath"
-	"sync"
 	"testing"
 
 	"vigie/internal/evidence"
@@ -120,27 +118,7 @@ func TestConcurrentRotation(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	ex := sampleExchanges(t)[0]
-	var mu sync.Mutex
-	var refs []evidence.Ref
-	var wg sync.WaitGroup
-	for g := range goroutines {
-		wg.Go(func() {
-			for i := range each {
-				ex := ex
-				ex.URL = fmt.Sprintf("https://example.test/%d/%d", g, i)
-				ref, err := w.WriteExchange(ex)
-				if err != nil {
-					t.Errorf("WriteExchange: %v", err)
-					return
-				}
-				mu.Lock()
-				refs = append(refs, ref)
-				mu.Unlock()
-			}
-		})
-	}
-	wg.Wait()
+	refs := writeConcurrently(t, w, goroutines, each, nil)
 	if err := w.Close(); err != nil {
 		t.Fatal(err)
 	}

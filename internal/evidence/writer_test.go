@@ -4,12 +4,10 @@ import (
 	"bufio"
 	"bytes"
 	"compress/gzip"
-	"fmt"
 	"os"
 	"path/filepath"
 	"regexp"
 	"strconv"
-	"sync"
 	"testing"
 	"time"
 
@@ -189,36 +187,18 @@ func TestConcurrentWrites(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	ex := sampleExchanges(t)[0]
-	var (
-		wg   sync.WaitGroup
-		mu   sync.Mutex
-		refs = make(map[string]evidence.Ref)
-	)
-	for g := range goroutines {
-		wg.Go(func() {
-			for i := range each {
-				ex := ex
-				ex.URL = fmt.Sprintf("https://example.test/%d/%d", g, i)
-				ref, err := w.WriteExchange(ex)
-				if err != nil {
-					t.Errorf("WriteExchange: %v", err)
-					return
-				}
-				ledger, err := os.ReadFile(filepath.Join(dir, evidence.LedgerName))
-				if err != nil || !bytes.Contains(ledger, []byte(ref.RecordID)) {
-					t.Errorf("%s: WriteExchange returned before its record %s was ledgered (%v)", ex.URL, ref.RecordID, err)
-				}
-				if fi, err := os.Stat(ref.File); err != nil || fi.Size() <= ref.Offset {
-					t.Errorf("%s: WriteExchange returned before its record was in %s", ex.URL, ref.File)
-				}
-				mu.Lock()
-				refs[ref.RecordID] = ref
-				mu.Unlock()
-			}
-		})
+	refs := map[string]evidence.Ref{}
+	for _, ref := range writeConcurrently(t, w, goroutines, each, func(ex evidence.Exchange, ref evidence.Ref) {
+		ledger, err := os.ReadFile(filepath.Join(dir, evidence.LedgerName))
+		if err != nil || !bytes.Contains(ledger, []byte(ref.RecordID)) {
+			t.Errorf("%s: WriteExchange returned before its record %s was ledgered (%v)", ex.URL, ref.RecordID, err)
+		}
+		if fi, err := os.Stat(ref.File); err != nil || fi.Size() <= ref.Offset {
+			t.Errorf("%s: WriteExchange returned before its record was in %s", ex.URL, ref.File)
+		}
+	}) {
+		refs[ref.RecordID] = ref
 	}
-	wg.Wait()
 	if err := w.Close(); err != nil {
 		t.Fatal(err)
 	}
