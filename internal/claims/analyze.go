@@ -134,6 +134,7 @@ type voiceCounts struct {
 	priced         bool
 	sells          bool // a price outside an insurer's words
 	books          bool // a booking, a form or a contact to get the treatment, unattributed
+	sponsored      int  // sentences saying the page is paid for ("sponsored content", "Anzeige")
 }
 
 // count makes the first pass over a page's sentences.
@@ -170,12 +171,18 @@ func (a *Analyzer) count(q *quotes, sents []sentence) voiceCounts {
 		}
 		// Cues count once a sentence, as claims do: however many first
 		// persons or warnings' words it holds, a sentence is one statement.
-		speaks, warns, science := false, false, false
+		speaks, warns, science, paid := false, false, false, false
 		for _, m := range s.matches {
 			o := a.Rules.owners[m.owner]
 			switch {
 			case o.kind == ownCue && cueKind(o.idx) == cueFirstPerson:
 				speaks = speaks || !notProvider && !q.inQuotes(s.block, s.toks[m.start].Start) && !(denied && !hasClaim && a.deniedCue(s, m))
+			case o.kind == ownCue && cueKind(o.idx) == cueSponsored:
+				// The page's own label opens its sentence ("Sponsored ·",
+				// "Anzeige"); news speak of "a sponsored post".
+				label := m.start == 0 && !denied && !s.reporting && !q.inQuotes(s.block, s.toks[m.start].Start)
+				paid = paid || label
+				speaks = speaks || label && !notProvider
 			case o.kind == ownCue && (cueKind(o.idx) == cueInvestigation || cueKind(o.idx) == cueNegation || cueKind(o.idx) == cueCritical):
 				// Denying the evidence ("aucune preuve", "kein Nachweis")
 				// is what warnings, fact checks and decisions do.
@@ -204,6 +211,7 @@ func (a *Analyzer) count(q *quotes, sents []sentence) voiceCounts {
 		}
 		c.claims += bits.OnesCount32(cats)
 		c.fp += b2i(speaks)
+		c.sponsored += b2i(paid)
 		c.critical += b2i(warns)
 		c.scientific += b2i(science)
 		if claimed {
@@ -222,6 +230,13 @@ func (a *Analyzer) count(q *quotes, sents []sentence) voiceCounts {
 // voice decides how the page speaks; rules/README.md states the order.
 func (c *voiceCounts) voice() string {
 	switch {
+	case c.sponsored >= 1 && (c.books || c.sells) && c.critical*2 <= c.claimSentences:
+		// An advertorial reports in a journalist's voice ("the clinic
+		// reports", "according to its director") on behalf of the clinic
+		// that pays for it, takes its bookings, and warns only in its
+		// small print ("not approved by the FDA"): a fact check about a
+		// paid post warns throughout.
+		return VoiceProvider
 	case c.critical >= 2 && c.critical > c.fp:
 		return VoiceReporting
 	case c.critical >= 1 && c.critical*2 >= c.fp && (c.byVerb >= 2 || c.critical >= 2) && c.attributed*2 >= c.claimSentences:

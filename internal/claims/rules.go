@@ -154,6 +154,7 @@ const (
 	cueBoilerplate
 	cueReferral
 	cueNarrated
+	cueSponsored
 	numCueKinds
 )
 
@@ -162,7 +163,7 @@ var cueKinds = map[string]cueKind{
 	"reporting": cueReporting, "first_person": cueFirstPerson, "critical": cueCritical,
 	"scientific": cueScientific, "french_patients": cueFrenchPatients, "investigation": cueInvestigation,
 	"risks": cueRisks, "asking": cueAsking, "payer": cuePayer, "boilerplate": cueBoilerplate,
-	"referral": cueReferral, "narrated": cueNarrated,
+	"referral": cueReferral, "narrated": cueNarrated, "sponsored": cueSponsored,
 }
 
 type ownerKind int
