@@ -26,6 +26,7 @@ trap cleanup EXIT
 
 go build -o "$tmp/vigie" ./cmd/vigie
 go build -o "$tmp/sitegen" ./bench/sitegen
+go build -o "$tmp/crawlprof" ./bench/crawlprof
 
 # start_site PAGES LINKS: serve a generated site; sets $url.
 start_site() {
@@ -95,15 +96,20 @@ echo "bench: $(nproc) CPUs, load average $(cut -d' ' -f1-3 /proc/loadavg); $runs
 # 1. A site of 2,000 pages of 30–80 KB: Vigie (archiving, analysing,
 # storing) against wget (archiving).
 start_site 2000 20
-v_pps=() w_pps=() ratios=() v_pages=() w_pages=() v_rss=()
+v_pps=() w_pps=() ratios=() v_pages=() w_pages=() v_rss=() c_pps=() c_ratios=()
 for i in $(seq "$runs"); do
   read -r vp vs vr < <(vigie_run 2000)
   read -r wp ws _ < <(wget_run)
   vpps=$(rate "$vp" "$vs")
   wpps=$(rate "$wp" "$ws")
   ratio=$(awk -v a="$vpps" -v b="$wpps" 'BEGIN { printf "%.2f", a / b }')
-  echo "run $i: vigie $vp pages in ${vs}s ($vpps pages/s, peak RSS ${vr} MB); wget $wp pages in ${ws}s ($wpps pages/s); vigie/wget $ratio"
-  v_pps+=("$vpps") w_pps+=("$wpps") ratios+=("$ratio") v_pages+=("$vp") w_pages+=("$wp") v_rss+=("$vr")
+  # The crawl and the archive alone, what wget does: bench/crawlprof
+  # -stage archive (crawl.Crawl into an evidence.Writer, no analysis, no
+  # store), in the same run.
+  cp=$("$tmp/crawlprof" -url "$url" -stage archive -max-pages 2000 | sed -n 's/.* pages in .*s, \([0-9.]*\) pages\/s.*/\1/p')
+  cratio=$(awk -v a="$cp" -v b="$wpps" 'BEGIN { printf "%.2f", a / b }')
+  echo "run $i: vigie $vp pages in ${vs}s ($vpps pages/s, peak RSS ${vr} MB); wget $wp pages in ${ws}s ($wpps pages/s); vigie/wget $ratio; crawl and archive alone $cp pages/s, /wget $cratio"
+  v_pps+=("$vpps") w_pps+=("$wpps") ratios+=("$ratio") v_pages+=("$vp") w_pages+=("$wp") v_rss+=("$vr") c_pps+=("$cp") c_ratios+=("$cratio")
 done
 stop_site
 
@@ -124,5 +130,6 @@ echo "2,000-page site, medians of $runs runs:"
 echo "  vigie  $(median "${v_pps[@]}") pages/s, $(median "${v_pages[@]}") pages found, peak RSS $(median "${v_rss[@]}") MB (target ≤ 200 MB)"
 echo "  wget   $(median "${w_pps[@]}") pages/s, $(median "${w_pages[@]}") pages found"
 echo "  vigie/wget $(median "${ratios[@]}") (target ≥ 3)"
+echo "  crawl and archive alone (no analysis, no store): $(median "${c_pps[@]}") pages/s, /wget $(median "${c_ratios[@]}")"
 echo "100,000-URL frontier, max-pages 2000, medians of $runs runs:"
 echo "  vigie  $(median "${f_pps[@]}") pages/s, $(median "${f_pages[@]}") pages, peak RSS $(median "${f_rss[@]}") MB (target ≤ 300 MB)"
