@@ -78,7 +78,7 @@ func (w *Writer) openFile(now time.Time) error {
 		"WARC-Filename":  filepath.Base(f.Name()),
 		"Content-Type":   "application/warc-fields",
 	}
-	if _, err := w.writeRecords([]record{{h, now.UTC(), warcinfoFields(w.info)}}); err != nil {
+	if err := w.writeRecords([]record{{h, now.UTC(), warcinfoFields(w.info)}}); err != nil {
 		f.Close()
 		return fmt.Errorf("evidence: write warcinfo to %s: %w", f.Name(), err)
 	}
@@ -244,21 +244,15 @@ func (w *Writer) add(e *encoded) (offset int64, err error) {
 }
 
 // writeRecords encodes recs and appends them, under w.mu: the warcinfo
-// record of a new file. It returns their block digests.
-func (w *Writer) writeRecords(recs []record) ([]string, error) {
+// record of a new file.
+func (w *Writer) writeRecords(recs []record) error {
 	e, err := w.encode(w.warcinfoID, recs)
 	if err != nil {
-		return nil, err
+		return err
 	}
 	defer w.release(e)
-	if _, err := w.add(e); err != nil {
-		return nil, err
-	}
-	digests := make([]string, len(e.members))
-	for i, m := range e.members {
-		digests[i] = m.blockDigest
-	}
-	return digests, nil
+	_, err = w.add(e)
+	return err
 }
 
 // commit makes the records written so far evidence: it syncs the WARC
