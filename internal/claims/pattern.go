@@ -427,6 +427,7 @@ func (m *matcher) add(src string, owner int) error {
 	if err != nil {
 		return err
 	}
+	m.vocab.fwd.slots, m.vocab.rev.slots = nil, nil // to be frozen again
 	if len(m.patterns) >= 1<<20 {
 		return fmt.Errorf("too many patterns")
 	}
@@ -488,7 +489,9 @@ type match struct {
 // find appends to dst every match in toks, leftmost first; for one pattern
 // at one start, the shortest match.
 func (m *matcher) find(dst []match, toks []extract.Token) []match {
-	m.vocab.freeze()
+	if m.vocab.fwd.slots == nil {
+		m.vocab.freeze() // tests add patterns and find at once; Rules freeze when compiled
+	}
 	var s scanner
 	s.reset(m, toks)
 	return s.appendMatches(dst, 0, len(toks))

@@ -96,6 +96,15 @@ func (w *Writer) rotateIfFull() error {
 	if w.count.n < w.maxSize || w.records <= 1 {
 		return nil
 	}
+	// Waiting for a running commit releases w.mu: another writer may have
+	// rotated meanwhile, or closed the writer.
+	w.quiesce()
+	if err := w.usable(); err != nil {
+		return err
+	}
+	if w.count.n < w.maxSize || w.records <= 1 {
+		return nil
+	}
 	if err := w.closeFile(); err != nil {
 		return err
 	}

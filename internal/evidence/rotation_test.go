@@ -1,8 +1,14 @@
 package evidence_test
 
 import (
+	"fmt"
+	"os"
 	"path/filepath"
+	"runtime"
+	"strings"
+	"sync"
 	"testing"
+	"time"
 
 	"vigie/internal/evidence"
 )
@@ -147,5 +153,85 @@ func TestConcurrentRotation(t *testing.T) {
 	}
 	if len(a.Tails) > 0 || a.Records != 1+3*goroutines*each+len(w.Files())-1 {
 		t.Errorf("audit: %d records, tails %+v; want %d records, no tail", a.Records, a.Tails, 1+3*goroutines*each+len(w.Files())-1)
+	}
+}
+
+// Writers that find the file full at once rotate it once: the others,
+// woken after the first rotated, find the new file below the limit.
+func TestConcurrentRotationKeepsTheLimit(t *testing.T) {
+	const max = 20000
+	for round := range 3 {
+		w, err := evidence.NewWriterOptions(t.TempDir(), testInfo, evidence.Options{MaxFileSize: max})
+		if err != nil {
+			t.Fatal(err)
+		}
+		writeConcurrently(t, w, 32, 10, nil)
+		if err := w.Close(); err != nil {
+			t.Fatal(err)
+		}
+		files := w.Files()
+		for i, f := range files[:len(files)-1] {
+			if fi, err := os.Stat(f); err != nil || fi.Size() < max {
+				t.Errorf("round %d: file %d of %d closed below MaxFileSize (%v, %v)", round, i, len(files), fi.Size(), err)
+			}
+		}
+	}
+}
+
+// Writers still rotating when the writer is closed are told it is closed;
+// every exchange written before is ledgered.
+func TestCloseWhileRotating(t *testing.T) {
+	dir := t.TempDir()
+	w, err := evidence.NewWriterOptions(dir, testInfo, evidence.Options{MaxFileSize: 1})
+	if err != nil {
+		t.Fatal(err)
+	}
+	ex := sampleExchanges(t)[0]
+	var wg sync.WaitGroup
+	var mu sync.Mutex
+	var written []string
+	var odd []string
+	for g := range 16 {
+		wg.Go(func() {
+			for i := range 50 {
+				ex := ex
+				ex.URL = fmt.Sprintf("https://example.test/%d/%d", g, i)
+				ref, err := w.WriteExchange(ex)
+				mu.Lock()
+				if err == nil {
+					written = append(written, ref.RecordID)
+				} else if !strings.Contains(err.Error(), "writer closed") {
+					odd = append(odd, err.Error())
+				}
+				mu.Unlock()
+				if err != nil {
+					return
+				}
+			}
+		})
+	}
+	for deadline := time.Now().Add(10 * time.Second); len(w.Files()) < 5; runtime.Gosched() {
+		if time.Now().After(deadline) {
+			t.Fatalf("%d files after 10 s", len(w.Files()))
+		}
+	}
+	if err := w.Close(); err != nil {
+		t.Fatal(err)
+	}
+	wg.Wait()
+	if len(odd) > 0 {
+		t.Errorf("%d writers got another error than a closed writer's, e.g. %s", len(odd), odd[0])
+	}
+	ledger, err := os.ReadFile(filepath.Join(dir, evidence.LedgerName))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, id := range written {
+		if !strings.Contains(string(ledger), id) {
+			t.Errorf("%s written but not ledgered", id)
+		}
+	}
+	if _, err := evidence.VerifyArchive(dir); err != nil {
+		t.Errorf("VerifyArchive: %v", err)
 	}
 }

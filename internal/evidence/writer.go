@@ -240,6 +240,9 @@ func (w *Writer) write(what string, recs []record) (Ref, error) {
 		return fail(err)
 	}
 	if err := w.rotateIfFull(); err != nil {
+		if uerr := w.usable(); uerr != nil {
+			return Ref{}, uerr // closed, or failed, while this one waited
+		}
 		return fail(err)
 	}
 	if w.warcinfoID != e.info {
@@ -436,5 +439,6 @@ func warcinfoFields(info Info) []byte {
 func (w *Writer) LedgerHead() (head string, entries int64) {
 	w.mu.Lock()
 	defer w.mu.Unlock()
+	w.quiesce() // a running commit has sealed entries it has not yet written
 	return w.ledger.head, w.ledger.seq
 }
