@@ -43,8 +43,28 @@ type SiteReport struct {
 	Cut           []string              `json:"cut,omitempty"`    // bounds the crawl reached
 	Errors        []crawl.FetchError    `json:"errors,omitempty"` // pages that could not be fetched
 
-	// PageReports are the full page reports, persisted but not printed.
+	// PageReports are the page reports of the documents, in the order of
+	// Pages, persisted but not printed. Assemble keeps them without their
+	// claims, which Claims holds once for the site (a large site's are
+	// tens of megabytes): page report i's are
+	// Claims[PageClaims[i]:PageClaims[i+1]]. PageReport puts them back.
+	// With PageClaims nil, the page reports hold their claims.
 	PageReports []*claims.Report `json:"-"`
+	PageClaims  []int            `json:"-"`
+}
+
+// PageReport returns page report i whole, its claims put back.
+func (r *SiteReport) PageReport(i int) *claims.Report {
+	pr := r.PageReports[i]
+	if r.PageClaims == nil {
+		return pr
+	}
+	whole := *pr
+	whole.Claims = make([]claims.Claim, 0, r.PageClaims[i+1]-r.PageClaims[i])
+	for _, c := range r.Claims[r.PageClaims[i]:r.PageClaims[i+1]] {
+		whole.Claims = append(whole.Claims, c.Claim)
+	}
+	return &whole
 }
 
 // Page is one archived page of a site report.
@@ -248,6 +268,7 @@ func (s *Scanner) Assemble(seed, id string, started time.Time, archive string, r
 			continue
 		}
 		rep.PageReports = append(rep.PageReports, r.Report)
+		rep.PageClaims = append(rep.PageClaims, len(rep.Claims))
 		audiences = append(audiences, r.Report.Audience)
 		for _, t := range r.Report.Therapies {
 			if _, ok := therapies[t.ID]; !ok {
@@ -267,7 +288,9 @@ func (s *Scanner) Assemble(seed, id string, started time.Time, archive string, r
 			rep.Claims = append(rep.Claims, Claim{Claim: c, URL: r.Page.URL, Record: r.Ref.RecordID, Captured: r.Ref.Captured})
 			qclaims = append(qclaims, qualify.Claim{Category: c.Category, Stance: c.Stance, Quote: c.Quote, Match: c.Match, URL: r.Page.URL, PageLang: r.Report.Lang, PagePromotional: r.Report.Promotional})
 		}
+		r.Report.Claims = nil // held once, in rep.Claims
 	}
+	rep.PageClaims = append(rep.PageClaims, len(rep.Claims))
 	var qtherapies []qualify.Therapy
 	for _, id := range order {
 		rep.Therapies = append(rep.Therapies, therapies[id].Therapy)

@@ -14,6 +14,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/google/go-cmp/cmp"
+
 	"vigie/internal/claims"
 	"vigie/internal/crawl"
 	"vigie/internal/crawl/crawltest"
@@ -253,5 +255,63 @@ func TestLexiconNamesEveryRegisteredProduct(t *testing.T) {
 		case found.Class != p.Class || !found.Product:
 			t.Errorf("registry product %s: the lexicon says class %s, product %v; the registry says class %s", id, found.Class, found.Product, p.Class)
 		}
+	}
+}
+
+// A site's claims are held once: the page reports lose theirs to the site
+// report, and get them back, whole, from it and from the store.
+func TestPageReportsKeepTheirClaimsOnce(t *testing.T) {
+	sc := newScanner(t)
+	pages := []struct{ url, html string }{
+		{"https://clinique.example/fr/", `<html lang="fr"><body><p>Notre vaccin dendritique est sans effets secondaires. Réservez votre consultation au 01 84 00 00 00, 9 500 €.</p></body></html>`},
+		{"https://clinique.example/fr/contact", `<html lang="fr"><body><p>Écrivez-nous.</p></body></html>`},
+		{"https://clinique.example/fr/temoignages", `<html lang="fr"><body><p>« Ma tumeur a disparu », raconte Martine. Nos cellules dendritiques sont cultivées dans notre laboratoire.</p></body></html>`},
+	}
+	at := time.Date(2026, 11, 2, 9, 0, 0, 0, time.UTC)
+	var results []scan.Analysed
+	var want []*claims.Report
+	for i, p := range pages {
+		doc, err := extract.Parse([]byte(p.html), "text/html", "", p.url, extract.Options{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		r := sc.Analyzer.Analyze(doc, at)
+		w := *r
+		w.Claims = slices.Clone(r.Claims)
+		want = append(want, &w)
+		ref := evidence.Ref{RecordID: "urn:uuid:" + strings.Repeat(string(rune('a'+i)), 8), File: "a.warc.gz", Offset: int64(i * 1000), Captured: at}
+		results = append(results, scan.Analysed{Ref: ref, Report: r, Page: scan.Page{URL: p.url, Status: 200, Record: ref.RecordID, File: ref.File, Offset: ref.Offset}})
+	}
+	if len(want[0].Claims) == 0 || len(want[1].Claims) != 0 || len(want[2].Claims) == 0 {
+		t.Fatalf("claims per page %d %d %d: the pages must have claims, none, claims", len(want[0].Claims), len(want[1].Claims), len(want[2].Claims))
+	}
+	rep := sc.Assemble("https://clinique.example/", "scan-once", at, "/a", results)
+	for i := range rep.PageReports {
+		if rep.PageReports[i].Claims != nil {
+			t.Errorf("page report %d keeps %d claims the site report holds", i, len(rep.PageReports[i].Claims))
+		}
+		if diff := cmp.Diff(want[i], rep.PageReport(i)); diff != "" {
+			t.Errorf("PageReport(%d) (-analysed +assembled):\n%s", i, diff)
+		}
+	}
+	st, err := store.Open(context.Background(), filepath.Join(t.TempDir(), "vigie.db"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer st.Close()
+	if err := st.SaveScan(context.Background(), rep); err != nil {
+		t.Fatal(err)
+	}
+	for i, p := range pages {
+		got, err := st.PageReport(context.Background(), "scan-once", p.url)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if diff := cmp.Diff(want[i], got); diff != "" {
+			t.Errorf("stored page report of %s (-analysed +stored):\n%s", p.url, diff)
+		}
+	}
+	if _, err := st.PageReport(context.Background(), "scan-once", "https://clinique.example/nope"); !errors.Is(err, store.ErrNotFound) {
+		t.Errorf("page report of a page not scanned: %v, want ErrNotFound", err)
 	}
 }

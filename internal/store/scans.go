@@ -1,11 +1,13 @@
 package store
 
 import (
+	"bytes"
 	"context"
 	"database/sql"
 	"encoding/json"
 	"errors"
 	"fmt"
+	"math"
 	"strings"
 	"time"
 
@@ -26,10 +28,11 @@ func (s *Store) SaveScan(ctx context.Context, r *scan.SiteReport) error {
 		return err
 	}
 	// Page reports are encoded one at a time, as their rows are written:
-	// a large site's reports are never all held as JSON at once.
-	byURL := map[string]*claims.Report{}
-	for _, pr := range r.PageReports {
-		byURL[pr.URL] = pr
+	// a large site's reports are never all held as JSON at once. Their
+	// claims are the claims rows (see scan.SiteReport.PageClaims).
+	byURL := map[string]int{}
+	for i, pr := range r.PageReports {
+		byURL[pr.URL] = i
 	}
 	return s.Transact(ctx, func(tx *sql.Tx) error {
 		var siteID int64
@@ -53,8 +56,8 @@ func (s *Store) SaveScan(ctx context.Context, r *scan.SiteReport) error {
 		// One statement each for the pages and the claims, prepared once: a
 		// site of a hundred thousand claims is as many inserts.
 		pageStmt, err := tx.PrepareContext(ctx, `INSERT INTO pages (scan_id, url, status, content_type, lang, title,
-			promotional, score, record_id, sha256, warc_file, warc_offset, report)
-			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`)
+			promotional, score, record_id, sha256, warc_file, warc_offset, report, claims_from, claims_count)
+			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`)
 		if err != nil {
 			return fmt.Errorf("prepare page insert: %w", err)
 		}
@@ -71,17 +74,24 @@ func (s *Store) SaveScan(ctx context.Context, r *scan.SiteReport) error {
 			return fmt.Errorf("prepare claim insert: %w", err)
 		}
 		defer batchStmt.Close()
+		// One buffer for all the page reports: the command prints the
+		// site's report meanwhile, and garbage raises the peak.
+		var buf bytes.Buffer
+		enc := json.NewEncoder(&buf)
 		for _, p := range r.Pages {
-			var pr any
-			if rep, ok := byURL[p.URL]; ok {
-				b, err := json.Marshal(rep)
-				if err != nil {
+			var pr, from, count any
+			if i, ok := byURL[p.URL]; ok {
+				buf.Reset()
+				if err := enc.Encode(r.PageReports[i]); err != nil {
 					return err
 				}
-				pr = string(b)
+				pr = string(bytes.TrimSuffix(buf.Bytes(), []byte("\n")))
+				if r.PageClaims != nil {
+					from, count = r.PageClaims[i], r.PageClaims[i+1]-r.PageClaims[i]
+				}
 			}
 			if _, err := pageStmt.ExecContext(ctx, r.ID, p.URL, p.Status, p.ContentType, p.Lang, p.Title,
-				p.Promotional, p.Score, p.Record, p.SHA256, p.File, p.Offset, pr); err != nil {
+				p.Promotional, p.Score, p.Record, p.SHA256, p.File, p.Offset, pr, from, count); err != nil {
 				return fmt.Errorf("insert page: %w", err)
 			}
 		}
@@ -176,10 +186,46 @@ func (s *Store) Report(ctx context.Context, scanID string) (*scan.SiteReport, er
 	return &r, nil
 }
 
+// PageReport returns the page report of url in a scan as the analysis
+// made it, its claims included.
+func (s *Store) PageReport(ctx context.Context, scanID, url string) (*claims.Report, error) {
+	var raw string
+	var from, count sql.NullInt64
+	err := s.db.QueryRowContext(ctx, `SELECT report, claims_from, claims_count FROM pages
+		WHERE scan_id = ? AND url = ? AND report IS NOT NULL ORDER BY id LIMIT 1`, scanID, url).Scan(&raw, &from, &count)
+	if errors.Is(err, sql.ErrNoRows) {
+		return nil, fmt.Errorf("scan %s: page report of %s: %w", scanID, url, ErrNotFound)
+	}
+	if err != nil {
+		return nil, err
+	}
+	var r claims.Report
+	if err := json.Unmarshal([]byte(raw), &r); err != nil {
+		return nil, fmt.Errorf("scan %s: stored page report of %s: %w", scanID, url, err)
+	}
+	if !from.Valid {
+		return &r, nil // stored with its claims
+	}
+	cs, err := s.claimRange(ctx, scanID, from.Int64, from.Int64+count.Int64)
+	if err != nil {
+		return nil, fmt.Errorf("scan %s: claims of %s: %w", scanID, url, err)
+	}
+	r.Claims = make([]claims.Claim, 0, len(cs))
+	for _, c := range cs {
+		r.Claims = append(r.Claims, c.Claim)
+	}
+	return &r, nil
+}
+
 // claims reads the claims of a scan in the order of the site report.
 func (s *Store) claims(ctx context.Context, scanID string) ([]scan.Claim, error) {
+	return s.claimRange(ctx, scanID, 0, math.MaxInt64)
+}
+
+// claimRange reads the claims of a scan of seq from to to-1, in order.
+func (s *Store) claimRange(ctx context.Context, scanID string, from, to int64) ([]scan.Claim, error) {
 	rows, err := s.db.QueryContext(ctx, `SELECT page_url, record_id, category, stance, rule, quote, start_offset,
-		end_offset, captured, match, r5122_4 FROM claims WHERE scan_id = ? ORDER BY seq`, scanID)
+		end_offset, captured, match, r5122_4 FROM claims WHERE scan_id = ? AND seq >= ? AND seq < ? ORDER BY seq`, scanID, from, to)
 	if err != nil {
 		return nil, err
 	}

@@ -138,6 +138,17 @@ func TestStoreReportRoundTrip(t *testing.T) {
 	if diff := cmp.Diff(&want, got); diff != "" {
 		t.Errorf("Report after SaveScan (-want +got):\n%s", diff)
 	}
+	// Page reports made without PageClaims hold their claims, as pages
+	// stored before the claims_from column do.
+	r2 := report("scan-pr", "illegal_promotion")
+	r2.PageReports[0].Claims = []claims.Claim{r2.Claims[0].Claim}
+	if err := s.SaveScan(ctx, r2); err != nil {
+		t.Fatal(err)
+	}
+	pr, err := s.PageReport(ctx, "scan-pr", "https://clinic.example/fr/")
+	if err != nil || pr.Lang != "fr" || len(pr.Claims) != 1 || pr.Claims[0].Quote != "Sans effets secondaires." {
+		t.Errorf("a page report holding its claims: %v, %+v", err, pr)
+	}
 	var inJSON string
 	s.db.QueryRowContext(ctx, `SELECT report FROM scans WHERE id = 'scan-rt'`).Scan(&inJSON)
 	if strings.Contains(inJSON, "Réservez.") {
