@@ -12,6 +12,7 @@ import (
 	"testing"
 
 	"vigie/internal/crawl/crawltest"
+	"vigie/internal/store"
 )
 
 // vigie runs one command line as main would.
@@ -176,7 +177,8 @@ func TestDemoJSON(t *testing.T) {
 func TestScanCommandFollowsHreflangAndNamesRecords(t *testing.T) {
 	srv := httptest.NewServer(crawltest.MultilingualClinic())
 	defer srv.Close()
-	code, stdout, stderr := vigie(t, "", "scan", "--format", "json", "--allow-private", "--data", t.TempDir(), srv.URL+"/")
+	data := t.TempDir()
+	code, stdout, stderr := vigie(t, "", "scan", "--format", "json", "--allow-private", "--data", data, srv.URL+"/")
 	if code != 0 {
 		t.Fatalf("exit %d: %s", code, stderr)
 	}
@@ -213,6 +215,16 @@ func TestScanCommandFollowsHreflangAndNamesRecords(t *testing.T) {
 		if c.URL == "" || records[c.Record] != c.URL {
 			t.Errorf("claim %q: url %q record %q does not name its archived page", c.Quote, c.URL, c.Record)
 		}
+	}
+	// Stored, in the background, by the time the command ends.
+	st, err := store.Open(context.Background(), filepath.Join(data, "vigie.db"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer st.Close()
+	scans, err := st.Scans(context.Background(), srv.URL+"/")
+	if err != nil || len(scans) != 1 || scans[0].Claims != len(site.Claims) || scans[0].Pages != len(site.Pages) {
+		t.Errorf("stored scans %+v (%v), want one of %d pages and %d claims", scans, err, len(site.Pages), len(site.Claims))
 	}
 }
 

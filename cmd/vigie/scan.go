@@ -8,7 +8,9 @@ import (
 	"os"
 	"os/user"
 	"path/filepath"
+	"runtime"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/spf13/cobra"
@@ -193,13 +195,18 @@ func scanCmd(e *env) *cobra.Command {
 				return err
 			}
 			defer done()
+			// Each site is stored while the next is scanned and while the
+			// reports are printed; the command ends when all are stored.
+			st := sc.Store.(*store.Store)
+			bg := &backgroundStore{store: st}
+			sc.Store = bg
 			var reports []*scan.SiteReport
 			var firstErr error
 			for _, a := range args {
 				var r *scan.SiteReport
 				var err error
 				if f.resume {
-					r, err = resume(cmd.Context(), sc, a)
+					r, err = resume(cmd.Context(), sc, st, a)
 				} else {
 					r, err = sc.Scan(cmd.Context(), a)
 				}
@@ -215,8 +222,18 @@ func scanCmd(e *env) *cobra.Command {
 				}
 				reports = append(reports, r)
 			}
-			if err := printSites(e, f.format, reports); err != nil {
-				return err
+			printErr := printSites(e, f.format, reports)
+			for _, err := range bg.wait() {
+				// A site printed but not stored: its archive is kept, and
+				// --resume stores it.
+				if firstErr == nil {
+					firstErr = err
+				} else {
+					fmt.Fprintf(e.stderr, "vigie: %s\n", oneLine(err.Error()))
+				}
+			}
+			if printErr != nil {
+				return printErr
 			}
 			return firstErr
 		},
@@ -238,12 +255,8 @@ func printSites(e *env, format string, reports []*scan.SiteReport) error {
 	return nil
 }
 
-// resume completes the latest interrupted scan of seed.
-func resume(ctx context.Context, sc *scan.Scanner, seed string) (*scan.SiteReport, error) {
-	st, ok := sc.Store.(*store.Store)
-	if !ok {
-		return nil, errors.New("resume needs the store")
-	}
+// resume completes the latest interrupted scan of seed, stored in st.
+func resume(ctx context.Context, sc *scan.Scanner, st *store.Store, seed string) (*scan.SiteReport, error) {
 	dir, err := sc.Interrupted(seed, func(id string) bool {
 		_, err := st.Report(ctx, id)
 		return err == nil
@@ -252,4 +265,51 @@ func resume(ctx context.Context, sc *scan.Scanner, seed string) (*scan.SiteRepor
 		return nil, inputErr(err)
 	}
 	return sc.Resume(ctx, dir)
+}
+
+// backgroundStore stores scans in the background, one after the other in
+// the order they were made: the command prints a site's report while its
+// claims are written (a large site's are a hundred thousand rows, a third
+// of the scan's time after its crawl) and scans the next site meanwhile.
+// A scan is saved in its own transaction as before; wait returns when all
+// are.
+type backgroundStore struct {
+	store scan.Store
+	last  chan struct{} // closed when the latest save ended; nil before the first
+	mu    sync.Mutex
+	errs  []error
+}
+
+// SaveScan starts storing r after the scans before it and returns. r must
+// not change until wait returns.
+func (b *backgroundStore) SaveScan(ctx context.Context, r *scan.SiteReport) error {
+	// The crawl's garbage and the assembly's are dead: collected now, they
+	// do not set the heap's goal while the report is stored and printed
+	// at once (the collector lets the heap grow to twice what it last
+	// found live: 20 MB more at the peak of a 2,000-page scan).
+	runtime.GC()
+	prev, done := b.last, make(chan struct{})
+	b.last = done
+	go func() {
+		defer close(done)
+		if prev != nil {
+			<-prev
+		}
+		if err := b.store.SaveScan(ctx, r); err != nil {
+			b.mu.Lock()
+			b.errs = append(b.errs, fmt.Errorf("%s: save scan %s: %w (its archive is kept: vigie scan --resume stores it)", r.URL, r.ID, err))
+			b.mu.Unlock()
+		}
+	}()
+	return nil
+}
+
+// wait waits for every save started and returns their failures.
+func (b *backgroundStore) wait() []error {
+	if b.last != nil {
+		<-b.last
+	}
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.errs
 }

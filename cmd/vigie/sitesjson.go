@@ -59,8 +59,8 @@ func writeSiteJSON(w *bufio.Writer, r *scan.SiteReport) error {
 		item    func(int) any
 		present bool // not nil
 	}{
-		{`"pages": null`, len(r.Pages), func(i int) any { return r.Pages[i] }, r.Pages != nil},
-		{`"claims": null`, len(r.Claims), func(i int) any { return r.Claims[i] }, r.Claims != nil},
+		{`"pages": null`, len(r.Pages), func(i int) any { return &r.Pages[i] }, r.Pages != nil},
+		{`"claims": null`, len(r.Claims), func(i int) any { return &r.Claims[i] }, r.Claims != nil},
 	} {
 		// The member of the site itself, at its indentation: nested
 		// objects are indented deeper, and strings never hold a bare quote.
@@ -79,10 +79,14 @@ func writeSiteJSON(w *bufio.Writer, r *scan.SiteReport) error {
 			continue
 		}
 		w.WriteByte('[')
-		var buf bytes.Buffer
+		// One encoder and two buffers for all the items: a site's claims
+		// are encoded while it is stored, and garbage raises the peak.
+		var compact, buf bytes.Buffer
+		enc := json.NewEncoder(&compact)
+		enc.SetEscapeHTML(false)
 		for i := 0; i < list.n; i++ {
-			b, err := marshal(list.item(i))
-			if err != nil {
+			compact.Reset()
+			if err := enc.Encode(list.item(i)); err != nil {
 				return err
 			}
 			if i > 0 {
@@ -90,7 +94,7 @@ func writeSiteJSON(w *bufio.Writer, r *scan.SiteReport) error {
 			}
 			w.WriteString("\n" + listItems)
 			buf.Reset()
-			if err := json.Indent(&buf, b, listItems, "  "); err != nil {
+			if err := json.Indent(&buf, bytes.TrimRight(compact.Bytes(), "\n"), listItems, "  "); err != nil {
 				return err
 			}
 			w.Write(buf.Bytes())
