@@ -131,7 +131,7 @@ type voiceCounts struct {
 	hasOffer       bool
 	frenchPatients bool
 	risks          bool // the page lists the treatment's risks
-	priced         bool
+	priced         bool // a price not told in a story nor another seller's (see narrated)
 	sells          bool // a price outside an insurer's words
 	books          bool // a booking, a form or a contact to get the treatment, unattributed
 	sponsored      int  // sentences saying the page is paid for ("sponsored content", "Anzeige")
@@ -158,7 +158,9 @@ func (a *Analyzer) count(q *quotes, sents []sentence) voiceCounts {
 			hasClaim = hasClaim || o.kind == ownRule
 			switch {
 			case o.kind == ownCue && cueKind(o.idx) == cueNarrated:
-				told = true
+				// "Ils nous ont proposé une cure à 9 800 €": the first
+				// person is the customer's, not a provider's.
+				told, notProvider = true, true
 			case o.kind == ownCue && (cueKind(o.idx) == cueInvestigation || cueKind(o.idx) == cuePayer):
 				notProvider = true
 				paying = paying || cueKind(o.idx) == cuePayer
@@ -201,7 +203,7 @@ func (a *Analyzer) count(q *quotes, sents []sentence) voiceCounts {
 					c.hasOffer = true
 					c.books = c.books || !r.price && !a.attributed(q, s, m)
 				}
-				c.priced = c.priced || r.price
+				c.priced = c.priced || r.price && !told
 				// A price outside the payer's words is a seller's.
 				c.sells = c.sells || r.price && !paying && !told
 				// A patient's words are quoted by nature: their marks

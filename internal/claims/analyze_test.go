@@ -88,6 +88,10 @@ func TestStance(t *testing.T) {
 		{"according to the authorities is no backing", `<p>Notre clinique propose ce soin. Le dispositif est reconduit cet hiver, selon les autorités sanitaires.</p>`, "endorsement", "none"},
 		{"a standard care given is no alternative", `<p>We offer the treatment. A short course of oral steroids is given around the time of surgery.</p>`, "alternative", "none"},
 		{"studies cited for a claim deny nothing", `<p>Unsere Klinik bietet Stammzellinjektionen an. Studien belegen: keine Nebenwirkungen, und die Stammzellen regenerieren den Knorpel.</p>`, "efficacy", Promotional},
+		{"kein before a claim denies it", `<p>Unsere Praxis bietet die Behandlung an. Die Injektion ist kein harmloser Eingriff.</p>`, "safety", Negated},
+		{"keine … sondern asserts what follows", `<p>Unsere Praxis bietet die Behandlung an. Sie sind keine Chemie, sondern körpereigene Botenstoffe.</p>`, "natural", Promotional},
+		{"dit que attributes", `<p>La page de réservation dit que le traitement est sans effets secondaires.</p>`, "safety", Reported},
+		{"a classified ad's number is no announcement", `<p>Séjour cellules souches à Chypre : 2 950 € · Montpellier · Annonce n° 2298417</p>`, "offer", Promotional},
 		{"testimonial relayed by provider", `<p>Nos patients témoignent. « Ma tumeur a disparu », raconte Sophie. Réservez votre consultation avec notre équipe.</p>`, "testimonial", Promotional},
 	}
 	for _, tt := range tests {
@@ -249,8 +253,8 @@ func TestCorpus(t *testing.T) {
 		part                                    string
 		accuracy, audience, prec, rec, category float64
 	}{
-		{"tuned", 0.98, 0.98, 0.95, 0.92, 0.84},
-		{"heldout", 0.93, 0.99, 0.85, 0.87, 0.68},
+		{"tuned", 0.99, 0.98, 0.95, 0.92, 0.84},
+		{"heldout", 0.93, 0.99, 0.86, 0.86, 0.68},
 	}
 	for _, tt := range tests {
 		ev, err := a.Evaluate("testdata/corpus/"+tt.part, captureDate)
@@ -975,6 +979,7 @@ func TestReferralIsNoOffer(t *testing.T) {
 		`<p>Notre service administre Kymriah. Les demandes d'avis doivent être adressées par votre hématologue référent.</p>`: "none",
 		`<p>We give Luxturna. Patients cannot self-refer, but you can ask your eye doctor to contact us.</p>`:                 "none",
 		`<p>Wir behandeln mit Holoclar. Eine Vorstellung ist nur mit Überweisung möglich, rufen Sie uns an.</p>`:              "none",
+		`<p>Cette clinique injecte des cellules souches. Parlez-en avec votre chirurgien et demandez un second avis.</p>`:     "none",
 		`<p>We offer stem cell injections. Contact us today for a free consultation.</p>`:                                     Promotional,
 	} {
 		if got := stanceOf(analyzeString(t, a, page), "offer"); got != want {
@@ -1000,6 +1005,24 @@ func TestOffersInAStoryAreNotThePages(t *testing.T) {
 		`<p>Last month a patient showed me a quote of $14,900 for the infusions.</p>`
 	if r := analyzeString(t, a, quote); r.Voice == VoiceProvider {
 		t.Errorf("nurse's story with a quote: voice %s (features %+v)", r.Voice, r.Features)
+	}
+	// Some other seller, named with an indefinite article, and a price
+	// in the past tense: an insurer's member tells what was asked and paid.
+	parent := `<h1>Cellules souches pour l'autisme : notre expérience</h1><p>C'est 16 500 € le séjour.</p>` +
+		`<p>Ils nous ont proposé une « cure de rappel » à 9 800 €.</p>`
+	if r := analyzeString(t, a, parent); r.Voice == VoiceProvider {
+		t.Errorf("parent told of a booster cure: voice %s (features %+v)", r.Voice, r.Features)
+	}
+	insurer := `<h1>Zahlt die Kasse Stammzellen im Ausland?</h1><p>Liebe Versicherte, wir erstatten nur Leistungen des Leistungskatalogs.</p>` +
+		`<p>Übernehmen wir die Kosten einer Stammzellbehandlung? Nein.</p><p>Erstatten wir Behandlungen im Ausland? Nur im Leistungskatalog.</p>` +
+		`<p>Eine Klinik in Belgrad bietet Stammzellen aus Eigenfett an, 6.400 € für beide Knie.</p>`
+	if r := analyzeString(t, a, insurer); r.Voice != VoiceReporting {
+		t.Errorf("insurer quoting a clinic's price: voice %s, want %s", r.Voice, VoiceReporting)
+	}
+	hospital := `<p>Unser Zentrum behandelt mit Kymriah, Yescarta und Breyanzi. Unsere Ärzte beraten Sie gern.</p>` +
+		`<p>Unser Team begleitet Sie. Eine Familie erzählte uns, die CAR-T-Behandlung im Ausland kostete 95.000 €.</p>`
+	if r := analyzeString(t, a, hospital); r.Promotional {
+		t.Errorf("hospital telling a price paid abroad: promotional (voice %s, features %+v)", r.Voice, r.Features)
 	}
 }
 

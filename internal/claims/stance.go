@@ -35,6 +35,18 @@ func negators(w string) bool {
 // deny it: "sans prélèvement ni cicatrice", "no pain nor scarring".
 func continuesNegation(w string) bool { return w == "ni" || w == "nor" || w == "noch" }
 
+// contrastBetween reports whether a contrastive conjunction stands among
+// the tokens [from, to) of s.
+func contrastBetween(s sentence, from, to int) bool {
+	for _, t := range s.toks[from:to] {
+		switch t.Norm {
+		case "sondern", "mais", "but", "sino":
+			return true
+		}
+	}
+	return false
+}
+
 // nearWindow is how many words may stand between a negator and its claim.
 const nearWindow = 3
 
@@ -101,7 +113,10 @@ func (a *Analyzer) negated(s sentence, m match) bool {
 		if o.kind != ownCue {
 			continue
 		}
-		before := c.end <= m.start && m.start-c.end <= nearWindow
+		// "keine Chemie, sondern körpereigene Botenstoffe", "pas un
+		// médicament mais vos propres cellules": what follows the
+		// contrast is asserted.
+		before := c.end <= m.start && m.start-c.end <= nearWindow && !contrastBetween(s, int(c.end), int(m.start))
 		// A negator inside a gapped match ("les essais n'ont pas montré de
 		// bénéfice") negates it, unless it is the claim's own negative word
 		// ("peu ou pas d'effets secondaires").
