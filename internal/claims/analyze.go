@@ -309,8 +309,17 @@ func (a *Analyzer) match(ws *workspace, doc *extract.Document, q *quotes) []sent
 			bi++
 		}
 		lang, blockStart := doc.Lang, sp.Start
+		// The rules of the block's language only, when its words decided
+		// it; a short block (a heading, a list item, a testimonial's
+		// line) may be in another language than the page's: all rules.
+		sure := false
 		if bi < len(doc.BlockLang) {
 			lang, blockStart = doc.BlockLang[bi], doc.Blocks[bi].Start
+			sure = bi < len(doc.BlockLangSure) && doc.BlockLangSure[bi]
+		}
+		rulesLang := uint8(0)
+		if sure {
+			rulesLang = langCode(lang)
 		}
 		for ti < len(toks) && toks[ti].Start < sp.Start {
 			ti++
@@ -322,7 +331,7 @@ func (a *Analyzer) match(ws *workspace, doc *extract.Document, q *quotes) []sent
 		s := sentence{span: sp, toks: toks[ti:j], lang: lang, block: blockStart}
 		if len(s.toks) > 0 {
 			n := len(all)
-			all = sc.appendMatches(all, ti, j)
+			all = sc.appendMatches(all, ti, j, rulesLang)
 			kept := n
 			question := isQuestion(doc.Text[sp.Start:sp.End])
 			for _, m := range all[n:] {

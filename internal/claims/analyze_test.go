@@ -1061,3 +1061,19 @@ func TestAdvertorialsSpeakForTheirSponsor(t *testing.T) {
 		t.Errorf("fact check: voice %s (features %+v)", r.Voice, r.Features)
 	}
 }
+
+// A block whose own words decide its language is matched against that
+// language's rules; a short one (a list item, a testimonial's line) may be
+// in another language than the page's, and all rules read it.
+func TestShortBlocksInAnotherLanguageAreMatched(t *testing.T) {
+	a := analyzer(t)
+	r := analyzeString(t, a, `<html lang="de"><body><p>Unsere Klinik in Konstanz bietet seit vielen Jahren eine Behandlung mit Ihren eigenen Zellen an, die wir in unserem Labor vorbereiten.</p>`+
+		`<ul><li>Pour nos patients venant de France</li></ul></body></html>`)
+	var rules []string
+	for _, c := range r.Claims {
+		rules = append(rules, c.Rule)
+	}
+	if !slices.Contains(rules, "fr.travel.abroad") {
+		t.Errorf("the French list item on a German page: rules %v, want fr.travel.abroad among them", rules)
+	}
+}

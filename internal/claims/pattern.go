@@ -221,8 +221,24 @@ type matcher struct {
 // spares a look at the pattern itself.
 type candidate struct {
 	p     int32
-	reach int32
+	reach int16
+	lang  uint8 // the rule's language (see langCode), 0 for any
 	need  uint64
+}
+
+// langCode numbers the languages rules are written in. A sentence in one
+// of them is matched against its own language's claim rules only (and
+// every cue and therapy): the others' would name its claims second.
+func langCode(lang string) uint8 {
+	switch lang {
+	case "fr":
+		return 1
+	case "en":
+		return 2
+	case "de":
+		return 3
+	}
+	return 0
 }
 
 // vocab numbers the pattern words: fwd holds exact words and prefixes,
@@ -422,7 +438,10 @@ func (v *vocab) lookup(dst []int32, tok string) []int32 {
 	return dst
 }
 
-func (m *matcher) add(src string, owner int) error {
+func (m *matcher) add(src string, owner int) error { return m.addIn(src, owner, 0) }
+
+// addIn adds a pattern of a rule written for lang (a langCode; 0: any).
+func (m *matcher) addIn(src string, owner int, lang uint8) error {
 	elems, within, err := compilePattern(src, m.classes)
 	if err != nil {
 		return err
@@ -449,7 +468,7 @@ func (m *matcher) add(src string, owner int) error {
 		m.firsts = append(m.firsts, nil)
 		m.afterNum = append(m.afterNum, nil)
 	}
-	c := candidate{p: idx, reach: int32(m.patterns[idx].reach), need: m.patterns[idx].need}
+	c := candidate{p: idx, reach: int16(m.patterns[idx].reach), lang: lang, need: m.patterns[idx].need}
 	first := &elems[0]
 	if within > 0 {
 		pat := &m.patterns[idx]
@@ -494,7 +513,7 @@ func (m *matcher) find(dst []match, toks []extract.Token) []match {
 	}
 	var s scanner
 	s.reset(m, toks)
-	return s.appendMatches(dst, 0, len(toks))
+	return s.appendMatches(dst, 0, len(toks), 0)
 }
 
 // scanner holds the vocabulary entries of a document's tokens, looked up
@@ -534,28 +553,31 @@ func (s *scanner) reset(m *matcher, toks []extract.Token) {
 }
 
 // appendMatches appends the matches within the tokens [from, to) (one
-// sentence), their offsets relative to from.
-func (s *scanner) appendMatches(dst []match, from, to int) []match {
+// sentence, in language lang: a langCode, 0 for any), their offsets
+// relative to from.
+func (s *scanner) appendMatches(dst []match, from, to int, lang uint8) []match {
 	m := s.m
 	s.sentence = len(dst)
 	for i := from; i < to; i++ {
 		for _, id := range s.ids[s.off[i]:s.off[i+1]] {
 			for _, c := range m.firsts[id] {
-				if s.inReach(c, i, to) {
+				if (c.lang == 0 || lang == 0 || c.lang == lang) && s.inReach(c, i, to) {
 					dst = s.try(dst, c.p, i, from, to)
 				}
 			}
 		}
 		if n := s.toks[i].Norm; n != "" && n[0] >= '0' && n[0] <= '9' {
 			for _, c := range m.numbers {
-				if s.inReach(c, i, to) {
+				if (c.lang == 0 || lang == 0 || c.lang == lang) && s.inReach(c, i, to) {
 					dst = s.try(dst, c.p, i, from, to)
 				}
 			}
 			if i+1 < to {
 				for _, id := range s.ids[s.off[i+1]:s.off[i+2]] {
 					for _, c := range m.afterNum[id] {
-						dst = s.try(dst, c.p, i, from, to)
+						if c.lang == 0 || lang == 0 || c.lang == lang {
+							dst = s.try(dst, c.p, i, from, to)
+						}
 					}
 				}
 			}

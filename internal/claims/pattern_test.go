@@ -1,6 +1,7 @@
 package claims
 
 import (
+	"slices"
 	"strings"
 	"testing"
 
@@ -169,6 +170,37 @@ func TestPatternMatchesOncePerStart(t *testing.T) {
 	for i := range want {
 		if [2]int{int(ms[i].start), int(ms[i].end)} != want[i] {
 			t.Errorf("match %d = %v, want %v", i, ms[i], want[i])
+		}
+	}
+}
+
+// A sentence in a known language is matched against its own language's
+// rules and the rules of no language (cues, therapies); in an unknown
+// one, against all.
+func TestPatternsOfOtherLanguagesAreSkipped(t *testing.T) {
+	m := newMatcher()
+	for i, p := range []struct {
+		src  string
+		lang uint8
+	}{{"# ~2 €", langCode("fr")}, {"# ~2 €", langCode("en")}, {"notre clinique", 0}, {"€ #", langCode("de")}} {
+		if err := m.addIn(p.src, i, p.lang); err != nil {
+			t.Fatal(err)
+		}
+	}
+	m.vocab.freeze()
+	toks := extract.Tokenize("Notre clinique : 900 € € 12")
+	owners := func(lang uint8) (got []int32) {
+		var s scanner
+		s.reset(m, toks)
+		for _, mt := range s.appendMatches(nil, 0, len(toks), lang) {
+			got = append(got, mt.owner)
+		}
+		slices.Sort(got)
+		return got
+	}
+	for lang, want := range map[uint8][]int32{0: {0, 1, 2, 3}, langCode("fr"): {0, 2}, langCode("en"): {1, 2}, langCode("de"): {2, 3}} {
+		if got := owners(lang); !slices.Equal(got, want) {
+			t.Errorf("language %d: owners %v, want %v", lang, got, want)
 		}
 	}
 }

@@ -283,8 +283,9 @@ func compileRules(files map[string][]byte) (*Rules, error) {
 			o := len(r.owners)
 			r.owners = append(r.owners, owner{kind: ownRule, idx: len(r.rules)})
 			r.rules = append(r.rules, rule{id: ru.ID, category: ru.Category, cat: catIndex[ru.Category], lang: strings.SplitN(ru.ID, ".", 2)[0], quoted: ru.Quoted, absence: ru.Absence, price: ru.Price})
+			lang := langCode(r.rules[len(r.rules)-1].lang)
 			for _, p := range ru.Patterns {
-				if err := r.m.add(p, o); err != nil {
+				if err := r.m.addIn(p, o, lang); err != nil {
 					return nil, fmt.Errorf("%s: %w", where, err)
 				}
 			}

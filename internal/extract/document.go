@@ -32,8 +32,11 @@ type Document struct {
 	Text      string
 	Blocks    []Span   // the lines of Text
 	BlockLang []string // the language of each block: detected when it has enough words, else Lang
-	Sentences []Span   // sentences of Text; never cross a block
-	Tokens    []Token  // the words of Text, folded (see Tokenize)
+	// BlockLangSure tells, for each block, whether its own words decided
+	// its language (false: too few or too mixed, it was given Lang).
+	BlockLangSure []bool
+	Sentences     []Span  // sentences of Text; never cross a block
+	Tokens        []Token // the words of Text, folded (see Tokenize)
 
 	// Boilerplate is the text left out of Text (navigation, cookie banners,
 	// footers), one block per line. Addresses and phone numbers live there.
@@ -110,7 +113,7 @@ func Parse(body []byte, contentType, contentLang, pageURL string, opt Options) (
 	d.Tokens = Tokenize(d.Text)
 	sets := stopwordSets(d.Tokens)
 	d.Lang = detectLanguage(sets, d.DeclaredLang)
-	d.BlockLang = blockLanguages(d.Tokens, sets, d.Blocks, d.Lang)
+	d.BlockLang, d.BlockLangSure = blockLanguages(d.Tokens, sets, d.Blocks, d.Lang)
 	return d, nil
 }
 

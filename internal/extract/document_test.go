@@ -276,6 +276,10 @@ func TestBlockLanguages(t *testing.T) {
 	if diff := cmp.Diff([]string{"en", "fr", "en"}, d.BlockLang); diff != "" {
 		t.Errorf("BlockLang (-want +got):\n%s", diff)
 	}
+	// "Book now." is too short to decide: it was given the page's.
+	if diff := cmp.Diff([]bool{true, true, false}, d.BlockLangSure); diff != "" {
+		t.Errorf("BlockLangSure (-want +got):\n%s", diff)
+	}
 }
 
 func TestHostileMarkupDoesNotHideText(t *testing.T) {

@@ -173,8 +173,9 @@ const minBlockWords = 12
 
 // blockLanguages gives each block its language: pages mix them (a French
 // testimonial on an English page, an English abstract on a French one).
-func blockLanguages(toks []Token, sets []uint8, blocks []Span, page string) []string {
-	langs := make([]string, len(blocks))
+// sure[i] is whether block i's own words decided it.
+func blockLanguages(toks []Token, sets []uint8, blocks []Span, page string) (langs []string, sure []bool) {
+	langs, sure = make([]string, len(blocks)), make([]bool, len(blocks))
 	ti := 0
 	for i, b := range blocks {
 		for ti < len(toks) && toks[ti].Start < b.Start {
@@ -187,10 +188,10 @@ func blockLanguages(toks []Token, sets []uint8, blocks []Span, page string) []st
 		langs[i] = page
 		if j-ti >= minBlockWords {
 			if l, ok := detectSets(sets[ti:j]); ok || l != "" && j-ti >= 3*minBlockWords {
-				langs[i] = l
+				langs[i], sure[i] = l, true
 			}
 		}
 		ti = j
 	}
-	return langs
+	return langs, sure
 }
