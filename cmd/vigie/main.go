@@ -74,7 +74,7 @@ func runEnv(ctx context.Context, e *env, args []string) (code int) {
 	root.SetOut(stdout)
 	root.SetErr(stderr)
 	root.SetFlagErrorFunc(func(_ *cobra.Command, err error) error { return usageErr("%v", err) })
-	root.AddCommand(analyzeCmd(e), classifyCmd(e), evalCmd(e), scanCmd(e), demoCmd(e), verifyCmd(e), exportCmd(e), ingestCmd(e), registryCmd(e), caseCmd(e))
+	root.AddCommand(analyzeCmd(e), classifyCmd(e), evalCmd(e), trainCmd(e), scanCmd(e), demoCmd(e), verifyCmd(e), exportCmd(e), ingestCmd(e), registryCmd(e), caseCmd(e))
 	err := root.ExecuteContext(ctx)
 	if err == nil {
 		return 0

@@ -42,6 +42,8 @@ type workspace struct {
 	sc    scanner
 	all   []match
 	sents []sentence
+	seen  []uint32 // verdict word → the generation of the page that has it
+	gen   uint32
 }
 
 // release drops the workspace's references to the document analysed.
@@ -55,6 +57,14 @@ func (ws *workspace) release() {
 // Analyze reads doc and returns its page report. at is the capture date,
 // against which authorisations are checked.
 func (a *Analyzer) Analyze(doc *extract.Document, at time.Time) *Report {
+	rep, _ := a.analyze(doc, at, true)
+	return rep
+}
+
+// analyze reads doc; scored false leaves the verdict unweighed (its
+// features only: what TrainVerdict learns from). It returns the voice's
+// counts too.
+func (a *Analyzer) analyze(doc *extract.Document, at time.Time, scored bool) (*Report, voiceCounts) {
 	q := &quotes{text: doc.Text}
 	ws, _ := a.Rules.spare.Get().(*workspace)
 	if ws == nil {
@@ -63,14 +73,35 @@ func (a *Analyzer) Analyze(doc *extract.Document, at time.Time) *Report {
 	defer a.Rules.spare.Put(ws)
 	defer ws.release()
 	sents := a.match(ws, doc, q)
-	rep := &Report{URL: doc.URL, Lang: doc.Lang, Title: doc.Title, Therapies: []Therapy{}, Claims: []Claim{}}
+	rep := &Report{URL: doc.URL, Lang: doc.Lang, Title: doc.Title}
 
 	// First pass: the page's voice, from its cues.
 	vc := a.count(q, sents)
 	rep.Voice = vc.voice()
 
 	// Second pass: claims with their stance, and therapies.
-	rep.Claims = make([]Claim, 0, vc.claims)
+	a.claims(rep, q, sents, doc.Lang, at, vc.claims)
+	rep.Audience = a.audience(doc, vc.frenchPatients)
+	a.features(rep, vc.fp, vc.risks, vc.priced)
+	if !scored {
+		return rep, vc
+	}
+	a.score(rep, ws)
+	if rep.Promotional && (rep.Voice == VoiceReporting || rep.Voice == VoiceScientific) {
+		// The page promotes what it seems to report (an advertorial in a
+		// journalist's voice, a press release in the third person): its
+		// claims are its own.
+		rep.Voice = VoiceProvider
+		a.claims(rep, q, sents, doc.Lang, at, vc.claims)
+	}
+	return rep, vc
+}
+
+// claims sets rep's claims, with their stance in rep.Voice, and its
+// therapies.
+func (a *Analyzer) claims(rep *Report, q *quotes, sents []sentence, lang string, at time.Time, n int) {
+	rep.Therapies = []Therapy{}
+	rep.Claims = make([]Claim, 0, n)
 	seenTherapy := map[string]bool{}
 	type kept struct {
 		claim int  // index in rep.Claims
@@ -88,7 +119,7 @@ func (a *Analyzer) Analyze(doc *extract.Document, at time.Time) *Report {
 					continue
 				}
 				seenTherapy[t.id] = true
-				rep.Therapies = append(rep.Therapies, a.therapy(t, doc.Lang, at))
+				rep.Therapies = append(rep.Therapies, a.therapy(t, lang, at))
 			case ownRule:
 				// One claim per category and sentence; where rules of two
 				// languages match, the sentence's language names it.
@@ -112,9 +143,6 @@ func (a *Analyzer) Analyze(doc *extract.Document, at time.Time) *Report {
 			}
 		}
 	}
-	rep.Audience = a.audience(doc, vc.frenchPatients)
-	a.verdict(rep, vc.fp, vc.risks, vc.priced)
-	return rep
 }
 
 // voiceCounts are what a page's voice is decided from: its cues and claims,
@@ -449,22 +477,19 @@ func window(s sentence, ms, me int) (int, int) {
 	return start, end
 }
 
-// verdict decides whether the page promotes a therapy, from features an
-// inspector would name: what it claims, whether it sells, who speaks.
-func (a *Analyzer) verdict(rep *Report, firstPerson int, risksListed, priced bool) {
+// features sets the verdict's documented features, those an inspector
+// would name: what the page claims, whether it sells, who speaks. Their
+// weights are the model's (score).
+func (a *Analyzer) features(rep *Report, firstPerson int, risksListed, priced bool) {
 	cats := map[string]bool{}
-	presentation, offer := 0, 0
+	offer := 0
 	for _, c := range rep.Claims {
 		if c.Stance != Promotional || c.Category == "manipulation" {
 			continue
 		}
 		cats[c.Category] = true
-		switch c.Category {
-		case "offer":
+		if c.Category == "offer" {
 			offer++
-		case "travel":
-		default:
-			presentation++
 		}
 	}
 	therapy := 0.0
@@ -502,28 +527,18 @@ func (a *Analyzer) verdict(rep *Report, firstPerson int, risksListed, priced boo
 			risks = 1
 		}
 	}
-	rep.Features = []Feature{
-		{"promotional_categories", float64(len(cats)), 0.7},
-		{"offer", b2f(offer > 0), 1.5},
-		{"first_person", float64(firstPerson), 0.8},
-		{"therapy_named", therapy, 1.0},
-		{"third_party_voice", third, -4},
-		{"authorised_product_named", authorised, -1.5},
-		{"risks_stated", risks, -1.5},
+	rep.Features = []Feature{ // in verdictFeatures' order
+		{Name: "promotional_categories", Value: float64(len(cats))},
+		{Name: "offer", Value: b2f(offer > 0)},
+		{Name: "first_person", Value: float64(firstPerson)},
+		{Name: "therapy_named", Value: therapy},
+		{Name: "third_party_voice", Value: third},
+		{Name: "authorised_product_named", Value: authorised},
+		{Name: "risks_stated", Value: risks},
+		{Name: "voice_provider", Value: b2f(rep.Voice == VoiceProvider)},
+		{Name: "voice_reporting", Value: b2f(rep.Voice == VoiceReporting)},
+		{Name: "voice_scientific", Value: b2f(rep.Voice == VoiceScientific)},
 	}
-	z := -4.0
-	for _, f := range rep.Features {
-		v := f.Value
-		switch f.Name {
-		case "promotional_categories":
-			v = math.Min(v, 6)
-		case "first_person", "authorised_product_named":
-			v = math.Min(v, 3)
-		}
-		z += f.Weight * v
-	}
-	rep.Score = math.Round(1/(1+math.Exp(-z))*1000) / 1000
-	rep.Promotional = rep.Score >= 0.5 && third == 0 && (presentation > 0 || offer > 0 && therapy > 0)
 }
 
 // hasCue reports whether a cue of kind is among ms. An asking cue in a

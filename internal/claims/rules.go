@@ -16,7 +16,7 @@ import (
 	"go.yaml.in/yaml/v3"
 )
 
-//go:embed rules/*.yaml rules/audience.txt
+//go:embed rules/*.yaml rules/audience.txt rules/verdict.tsv
 var embedded embed.FS
 
 // DefaultRules returns the embedded rule set.
@@ -32,10 +32,11 @@ func LoadRulesWithDefaults(dir string) (*Rules, error) {
 	return LoadRules(sub, dir)
 }
 
-// LoadRules compiles every *.yaml file of fsys, and its list of French
-// cities (audience.txt). When dir is not "", its
-// *.yaml files are read too: a file with the name of an embedded one
-// replaces it, others are added. Errors name the file and the rule.
+// LoadRules compiles every *.yaml file of fsys, its list of French cities
+// (audience.txt) and its verdict model (verdict.tsv). When dir is not "",
+// its *.yaml files are read too: a file with the name of an embedded one
+// replaces it, others are added; its audience.txt and verdict.tsv, if
+// any, replace fsys's. Errors name the file and the rule.
 func LoadRules(fsys fs.FS, dir string) (*Rules, error) {
 	files := map[string][]byte{}
 	names, err := fs.Glob(fsys, "*.yaml")
@@ -65,6 +66,19 @@ func LoadRules(fsys fs.FS, dir string) (*Rules, error) {
 			files[filepath.Base(p)] = b
 		}
 	}
+	model, err := fs.ReadFile(fsys, verdictFile)
+	if err != nil && !errors.Is(err, fs.ErrNotExist) {
+		return nil, err
+	}
+	if dir != "" {
+		if b, err := os.ReadFile(filepath.Join(dir, verdictFile)); err == nil {
+			model = b
+		}
+	}
+	if model == nil {
+		return nil, fmt.Errorf("rules: no %s (the page verdict's model)", verdictFile)
+	}
+	files[verdictFile] = model
 	r, err := compileRules(files)
 	if err != nil {
 		return nil, err
@@ -204,10 +218,21 @@ type Rules struct {
 	m         *matcher
 	cities    map[string][][]string // French cities, folded words, by first word
 	spare     sync.Pool             // *workspace: the scratch space of analyses done
+	verdict   *verdictModel         // rules/verdict.tsv
+	wordIDs   []int32               // vocabulary id → index in verdict.words, -1 for none
 }
+
+// verdictFile names the verdict model among the files compileRules reads.
+const verdictFile = "verdict.tsv"
 
 func compileRules(files map[string][]byte) (*Rules, error) {
 	r := &Rules{m: newMatcher(), r5122: map[string]string{}}
+	model, err := parseVerdictModel(files[verdictFile])
+	if err != nil {
+		return nil, err
+	}
+	delete(files, verdictFile)
+	r.verdict = model
 	known := map[string]bool{}
 	catIndex := map[string]int{}
 	for i, c := range Categories {
@@ -323,6 +348,19 @@ func compileRules(files map[string][]byte) (*Rules, error) {
 	}
 	if len(r.rules) == 0 {
 		return nil, errors.New("rules: no claim rule loaded")
+	}
+	// The verdict's words are vocabulary entries too: the scanner looks
+	// every token up once, for the patterns and the verdict alike.
+	for k, w := range model.words {
+		id := r.m.vocab.id(alt{word: w})
+		for len(r.wordIDs) <= int(id) {
+			r.wordIDs = append(r.wordIDs, -1)
+		}
+		r.wordIDs[id] = int32(k)
+	}
+	for len(r.m.firsts) < int(r.m.vocab.size) {
+		r.m.firsts = append(r.m.firsts, nil)
+		r.m.afterNum = append(r.m.afterNum, nil)
 	}
 	r.m.vocab.freeze()
 	return r, nil
