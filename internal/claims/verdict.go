@@ -297,7 +297,11 @@ func (a *Analyzer) score(rep *Report, ws *workspace) {
 	}
 	// The model's words the page has, once each: a word is marked with
 	// the page's generation when first found.
-	var found []Feature
+	// The heaviest maxWordFeatures are kept in order (by weight's size,
+	// the first found first among equals): a selection, not a sort of
+	// every word found.
+	var top [maxWordFeatures]int32
+	ntop, found, other := 0, 0, 0.0
 	ids := a.Rules.wordIDs
 	if len(ws.seen) < len(m.words) {
 		ws.seen = make([]uint32, len(m.words))
@@ -307,27 +311,37 @@ func (a *Analyzer) score(rep *Report, ws *workspace) {
 		clear(ws.seen)
 		ws.gen = 1
 	}
-	sc := &ws.sc
-	for _, id := range sc.ids {
-		if int(id) < len(ids) && ids[id] >= 0 {
-			if k := ids[id]; ws.seen[k] != ws.gen {
-				ws.seen[k] = ws.gen
-				found = append(found, Feature{Name: m.words[k], Value: 1, Weight: m.weights[k]})
-			}
+	for _, id := range ws.sc.ids {
+		if int(id) >= len(ids) || ids[id] < 0 {
+			continue
 		}
-	}
-	sort.SliceStable(found, func(i, j int) bool { return math.Abs(found[i].Weight) > math.Abs(found[j].Weight) })
-	other := 0.0
-	for i, f := range found {
-		z += f.Weight
-		if i >= maxWordFeatures {
-			other += f.Weight
+		k := ids[id]
+		if ws.seen[k] == ws.gen {
+			continue
 		}
+		ws.seen[k] = ws.gen
+		found++
+		w := m.weights[k]
+		z += w
+		other += w
+		p := ntop
+		for p > 0 && math.Abs(m.weights[top[p-1]]) < math.Abs(w) {
+			p--
+		}
+		if p == maxWordFeatures {
+			continue
+		}
+		if ntop < maxWordFeatures {
+			ntop++
+		}
+		copy(top[p+1:ntop], top[p:ntop-1])
+		top[p] = k
 	}
-	for _, f := range found[:min(len(found), maxWordFeatures)] {
-		rep.Features = append(rep.Features, Feature{Name: "word:" + f.Name, Value: 1, Weight: math.Round(f.Weight*1e4) / 1e4})
+	for _, k := range top[:ntop] {
+		other -= m.weights[k]
+		rep.Features = append(rep.Features, Feature{Name: "word:" + m.words[k], Value: 1, Weight: math.Round(m.weights[k]*1e4) / 1e4})
 	}
-	if n := len(found) - min(len(found), maxWordFeatures); n > 0 {
+	if n := found - ntop; n > 0 {
 		// Their count, and their mean weight: value × weight is their sum.
 		rep.Features = append(rep.Features, Feature{Name: "other_words", Value: float64(n), Weight: math.Round(other/float64(n)*1e4) / 1e4})
 	}
