@@ -36,10 +36,7 @@ import (
 
 // verdictFeatures are the documented features, in the order reports list
 // them, with the cap of each value.
-var verdictFeatures = []struct {
-	name string
-	cap  float64
-}{
+var verdictFeatures = []verdictFeature{
 	{"promotional_categories", 6},
 	{"offer", 1},
 	{"first_person", 3},
@@ -50,6 +47,16 @@ var verdictFeatures = []struct {
 	{"voice_provider", 1},
 	{"voice_reporting", 1},
 	{"voice_scientific", 1},
+}
+
+type verdictFeature struct {
+	name string
+	cap  float64
+}
+
+// featureIndex returns the index of the feature named name, -1 for none.
+func featureIndex(name string) int {
+	return slices.IndexFunc(verdictFeatures, func(f verdictFeature) bool { return f.name == name })
 }
 
 // verdictModel is a compiled verdict model: word weights by vocabulary id.
@@ -85,12 +92,7 @@ func parseVerdictModel(b []byte) (*verdictModel, error) {
 		case f[0] == "bias" && len(f) == 2:
 			m.bias = w
 		case f[0] == "feature" && len(f) == 3:
-			i := slices.IndexFunc(verdictFeatures, func(v struct {
-				name string
-				cap  float64
-			}) bool {
-				return v.name == f[1]
-			})
+			i := featureIndex(f[1])
 			if i < 0 {
 				return nil, fmt.Errorf("verdict.tsv line %d: unknown feature %q", n, f[1])
 			}
@@ -234,12 +236,7 @@ func (a *Analyzer) TrainVerdict(dir string, at time.Time, w io.Writer) error {
 	nf := len(verdictFeatures)
 	wf := make([]float64, nf)
 	ww := make([]float64, len(vocab))
-	fixedFeature := slices.IndexFunc(verdictFeatures, func(v struct {
-		name string
-		cap  float64
-	}) bool {
-		return v.name == "authorised_product_named"
-	})
+	fixedFeature := featureIndex("authorised_product_named")
 	wf[fixedFeature] = authorisedWeight * verdictFeatures[fixedFeature].cap
 	gf := make([]float64, nf)
 	gw := make([]float64, len(vocab))
