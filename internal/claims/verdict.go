@@ -152,12 +152,17 @@ func verdictWord(norm string) bool {
 // measured on 55 to 63; README, "vigie train"): full-batch gradient
 // descent on the logistic loss with an L2 penalty, from zero weights,
 // over the features scaled to [0, 1] and the words of at least
-// trainMinPages pages; authorisedWeight stays as set.
+// trainMinPages pages, then again over the words whose weight reached
+// trainMinWeight; authorisedWeight stays as set.
 const (
 	trainEpochs   = 60
 	trainStep     = 1.0
 	trainL2       = 0.001
 	trainMinPages = 3
+	// trainMinWeight: words weighing less are dropped and the rest fitted
+	// again. On the split, 0.02 keeps 2,669 of 16,696 words at the same
+	// accuracy (0.976); 0.04 was the first to lose pages (0.972).
+	trainMinWeight = 0.02
 )
 
 // TrainVerdict learns the verdict model from the labelled corpus in dir
@@ -171,11 +176,6 @@ func (a *Analyzer) TrainVerdict(dir string, at time.Time, w io.Writer) error {
 	var labels []Label
 	if err := json.Unmarshal(b, &labels); err != nil {
 		return fmt.Errorf("%s: %w", filepath.Join(dir, "labels.json"), err)
-	}
-	type example struct {
-		x     []float64 // scaled features
-		words []int     // indexes in vocab
-		y     float64
 	}
 	var pages [][]string
 	var xs [][]float64
@@ -222,9 +222,9 @@ func (a *Analyzer) TrainVerdict(dir string, at time.Time, w io.Writer) error {
 	for i, word := range vocab {
 		index[word] = i
 	}
-	ex := make([]example, len(pages))
+	ex := make([]verdictExample, len(pages))
 	for i := range pages {
-		ex[i] = example{x: xs[i], y: ys[i]}
+		ex[i] = verdictExample{x: xs[i], y: ys[i]}
 		for _, word := range pages[i] {
 			if k, ok := index[word]; ok {
 				ex[i].words = append(ex[i].words, k)
@@ -232,14 +232,57 @@ func (a *Analyzer) TrainVerdict(dir string, at time.Time, w io.Writer) error {
 		}
 		sort.Ints(ex[i].words)
 	}
-	bias := 0.0
+	bias, wf, ww := fitVerdict(ex, len(vocab))
+	{
+		// Words that weigh next to nothing cost a lookup each on every
+		// page: drop them and fit again on the words kept.
+		var kept []string
+		remap := make([]int, len(vocab))
+		for k, w := range ww {
+			remap[k] = -1
+			if math.Abs(w) >= trainMinWeight {
+				remap[k] = len(kept)
+				kept = append(kept, vocab[k])
+			}
+		}
+		for i := range ex {
+			words := ex[i].words[:0]
+			for _, k := range ex[i].words {
+				if remap[k] >= 0 {
+					words = append(words, remap[k])
+				}
+			}
+			ex[i].words = words
+		}
+		vocab = kept
+		bias, wf, ww = fitVerdict(ex, len(vocab))
+	}
 	nf := len(verdictFeatures)
-	wf := make([]float64, nf)
-	ww := make([]float64, len(vocab))
+	m := &verdictModel{bias: bias, features: make([]float64, nf), words: vocab, weights: ww}
+	for j, f := range verdictFeatures {
+		m.features[j] = wf[j] / f.cap // per unit of the capped value
+	}
+	return m.write(w, fmt.Sprintf("Page verdict model (see verdict.go), learned by \"vigie train\" from %d labelled pages\n(%s): do not edit by hand.", len(ex), filepath.Base(dir)))
+}
+
+// verdictExample is a labelled page as training reads it.
+type verdictExample struct {
+	x     []float64 // features scaled to [0, 1]
+	words []int     // indexes in the vocabulary, ascending
+	y     float64   // 1: promotional
+}
+
+// fitVerdict runs the training's gradient descent over ex, with nwords
+// words, and returns the bias, the features' weights (per scaled unit) and
+// the words' weights.
+func fitVerdict(ex []verdictExample, nwords int) (bias float64, wf, ww []float64) {
+	nf := len(verdictFeatures)
+	wf = make([]float64, nf)
+	ww = make([]float64, nwords)
 	fixedFeature := featureIndex("authorised_product_named")
 	wf[fixedFeature] = authorisedWeight * verdictFeatures[fixedFeature].cap
 	gf := make([]float64, nf)
-	gw := make([]float64, len(vocab))
+	gw := make([]float64, nwords)
 	n := float64(len(ex))
 	for range trainEpochs {
 		clear(gf)
@@ -273,11 +316,7 @@ func (a *Analyzer) TrainVerdict(dir string, at time.Time, w io.Writer) error {
 			ww[k] -= trainStep * (gw[k]/n + trainL2*ww[k])
 		}
 	}
-	m := &verdictModel{bias: bias, features: make([]float64, nf), words: vocab, weights: ww}
-	for j, f := range verdictFeatures {
-		m.features[j] = wf[j] / f.cap // per unit of the capped value
-	}
-	return m.write(w, fmt.Sprintf("Page verdict model (see verdict.go), learned by \"vigie train\" from %d labelled pages\n(%s): do not edit by hand.", len(ex), filepath.Base(dir)))
+	return bias, wf, ww
 }
 
 // score weighs the documented features of rep and the words of the page
