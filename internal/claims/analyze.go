@@ -80,26 +80,32 @@ func (a *Analyzer) analyze(doc *extract.Document, at time.Time, scored bool) (*R
 	rep.Voice = vc.voice()
 
 	// Second pass: claims with their stance, and therapies.
-	a.claims(rep, q, sents, doc.Lang, at, vc.claims)
+	a.claims(rep, q, sents, doc.Lang, at, vc.claims, rep.Voice)
 	rep.Audience = a.audience(doc, vc.frenchPatients)
 	a.features(rep, vc.fp, vc.risks, vc.priced)
 	if !scored {
 		return rep, vc
 	}
 	a.score(rep, ws)
-	if rep.Promotional && (rep.Voice == VoiceReporting || rep.Voice == VoiceScientific) {
+	switch {
+	case !rep.Promotional || rep.Voice == VoiceProvider:
+	case rep.Voice == VoiceNeutral:
+		// The page promotes and speaks in no one's voice in particular
+		// (no "nous"; its patients quoted): the claims it quotes are its
+		// own, its patients' words its testimonials.
+		a.claims(rep, q, sents, doc.Lang, at, vc.claims, VoiceProvider)
+	default:
 		// The page promotes what it seems to report (an advertorial in a
-		// journalist's voice, a press release in the third person): its
-		// claims are its own.
+		// journalist's voice, a press release in the third person): it
+		// speaks for the provider.
 		rep.Voice = VoiceProvider
-		a.claims(rep, q, sents, doc.Lang, at, vc.claims)
+		a.claims(rep, q, sents, doc.Lang, at, vc.claims, rep.Voice)
 	}
 	return rep, vc
 }
 
-// claims sets rep's claims, with their stance in rep.Voice, and its
-// therapies.
-func (a *Analyzer) claims(rep *Report, q *quotes, sents []sentence, lang string, at time.Time, n int) {
+// claims sets rep's claims, with their stance in voice, and its therapies.
+func (a *Analyzer) claims(rep *Report, q *quotes, sents []sentence, lang string, at time.Time, n int, voice string) {
 	rep.Therapies = []Therapy{}
 	rep.Claims = make([]Claim, 0, n)
 	seenTherapy := map[string]bool{}
@@ -131,7 +137,7 @@ func (a *Analyzer) claims(rep *Report, q *quotes, sents []sentence, lang string,
 					// seems to deny the second claim.
 					sameLang := r.lang == s.lang && k.rule.lang != s.lang
 					if sameLang || rep.Claims[k.claim].Stance == Negated {
-						if c := a.claim(q, s, m, r, rep.Voice); sameLang || c.Stance == Promotional {
+						if c := a.claim(q, s, m, r, voice); sameLang || c.Stance == Promotional {
 							rep.Claims[k.claim] = c
 							seenCat[r.category] = kept{k.claim, r}
 						}
@@ -139,7 +145,7 @@ func (a *Analyzer) claims(rep *Report, q *quotes, sents []sentence, lang string,
 					continue
 				}
 				seenCat[r.category] = kept{len(rep.Claims), r}
-				rep.Claims = append(rep.Claims, a.claim(q, s, m, r, rep.Voice))
+				rep.Claims = append(rep.Claims, a.claim(q, s, m, r, voice))
 			}
 		}
 	}

@@ -1077,3 +1077,32 @@ func TestShortBlocksInAnotherLanguageAreMatched(t *testing.T) {
 		t.Errorf("the French list item on a German page: rules %v, want fr.travel.abroad among them", rules)
 	}
 }
+
+// A page found promotional that speaks in no one's voice in particular (no
+// "nous", its patients quoted) makes the claims it quotes its own: its
+// patients' words are its testimonials (R.5122-4 12°).
+func TestPromotionalPageOwnsTheTestimonialsItQuotes(t *testing.T) {
+	a := analyzer(t)
+	r := analyzeString(t, a, `<html lang="fr"><body><h1>Institut Capillaire Lumière : les exosomes contre la chute de cheveux</h1>
+<p>Les exosomes réactivent les follicules endormis et stoppent la chute en quelques semaines.</p>
+<p>« Mes cheveux ont repoussé en trois mois, je revis », confie Claire, 41 ans, de Nantes.</p>
+<p>Tarif : 390 € la séance. Prenez rendez-vous au 01 84 60 27 19.</p></body></html>`)
+	if !r.Promotional {
+		t.Fatalf("not promotional (score %v)", r.Score)
+	}
+	for _, f := range r.Features {
+		if f.Name == "voice_provider" && f.Value != 0 {
+			t.Fatalf("the page already spoke as a provider: the test needs a neutral voice")
+		}
+	}
+	if got := stanceOf(r, "testimonial"); got != Promotional {
+		t.Errorf("testimonial %s, want promotional", got)
+	}
+	// The same quote on a page that promotes nothing stays reported.
+	r = analyzeString(t, a, `<html lang="fr"><body><h1>Chute de cheveux : ce que disent les patients</h1>
+<p>« Mes cheveux ont repoussé en trois mois, je revis », confie Claire, 41 ans, de Nantes.</p>
+<p>Le dermatologue rappelle qu'aucune étude contrôlée n'a évalué ces soins.</p></body></html>`)
+	if got := stanceOf(r, "testimonial"); r.Promotional || got != Reported {
+		t.Errorf("report: promotional %v, testimonial %s, want reported", r.Promotional, got)
+	}
+}
