@@ -232,7 +232,7 @@ func (a *Analyzer) TrainVerdict(dir string, at time.Time, w io.Writer) error {
 		}
 		sort.Ints(ex[i].words)
 	}
-	bias, wf, ww := fitVerdict(ex, len(vocab))
+	_, _, ww := fitVerdict(ex, len(vocab))
 	{
 		// Words that weigh next to nothing cost a lookup each on every
 		// page: drop them and fit again on the words kept.
@@ -255,8 +255,8 @@ func (a *Analyzer) TrainVerdict(dir string, at time.Time, w io.Writer) error {
 			ex[i].words = words
 		}
 		vocab = kept
-		bias, wf, ww = fitVerdict(ex, len(vocab))
 	}
+	bias, wf, ww := fitVerdict(ex, len(vocab))
 	nf := len(verdictFeatures)
 	m := &verdictModel{bias: bias, features: make([]float64, nf), words: vocab, weights: ww}
 	for j, f := range verdictFeatures {
