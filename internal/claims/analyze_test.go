@@ -93,6 +93,15 @@ func TestStance(t *testing.T) {
 		{"dit que attributes", `<p>La page de réservation dit que le traitement est sans effets secondaires.</p>`, "safety", Reported},
 		{"a classified ad's number is no announcement", `<p>Séjour cellules souches à Chypre : 2 950 € · Montpellier · Annonce n° 2298417</p>`, "offer", Promotional},
 		{"testimonial relayed by provider", `<p>Nos patients témoignent. « Ma tumeur a disparu », raconte Sophie. Réservez votre consultation avec notre équipe.</p>`, "testimonial", Promotional},
+		{"an influencer's own first session", `<p>Le mois dernier j'ai fait ma première perfusion de plasma chez Longevia. Code JADE10 : -10 % sur votre séjour.</p>`, "testimonial", Promotional},
+		{"my first infusion", `<p>Six weeks ago I did my first exosome IV at the lounge. Use my code for $500 off.</p>`, "testimonial", Promotional},
+		{"meine erste Behandlung", `<p>Nach meiner ersten Behandlung schlief ich wieder durch. Termine in unserer Praxis online buchen.</p>`, "testimonial", Promotional},
+		{"a family's quoted words", `<p>Nous accompagnons les familles. « Papa a été traité en avril, aujourd'hui il lit le journal. » Demandez votre dossier gratuit.</p>`, "testimonial", Promotional},
+		{"nature's messengers", `<p>Book your infusion today. Exosomes are nature's repair messengers.</p>`, "natural", Promotional},
+		{"nothing synthetic", `<p>Book your infusion today. It's a gentle drip and there is nothing synthetic in it.</p>`, "natural", Promotional},
+		{"not even a headache", `<p>Book your infusion today. I didn't even have a headache afterwards.</p>`, "safety", Promotional},
+		{"virtual consults", `<p>Book your infusion today. We also do virtual consults for patients abroad.</p>`, "travel", Promotional},
+		{"planning the trip", `<p>Book your infusion today. Our coordinators help you plan the trip.</p>`, "travel", Promotional},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
