@@ -102,6 +102,21 @@ func TestStance(t *testing.T) {
 		{"not even a headache", `<p>Book your infusion today. I didn't even have a headache afterwards.</p>`, "safety", Promotional},
 		{"virtual consults", `<p>Book your infusion today. We also do virtual consults for patients abroad.</p>`, "travel", Promotional},
 		{"planning the trip", `<p>Book your infusion today. Our coordinators help you plan the trip.</p>`, "travel", Promotional},
+		{"a prize won", `<p>Book your infusion today. Our medical director is the winner of the 2022 Regional Innovation Prize.</p>`, "endorsement", Promotional},
+		{"clinic of the year", `<p>Book your infusion today. We were named Regenerative Clinic of the Year in 2023.</p>`, "endorsement", Promotional},
+		{"trusted by experts", `<p>Order your serum today. Trusted by dermatologists in twelve countries.</p>`, "endorsement", Promotional},
+		{"a count of publications", `<p>Réservez votre bilan. Notre protocole s'appuie sur plus de 2 000 publications scientifiques.</p>`, "endorsement", Promotional},
+		{"results shown at congresses", `<p>Vereinbaren Sie einen Termin. Unsere Ergebnisse wurden auf internationalen Fachkongressen vorgestellt.</p>`, "endorsement", Promotional},
+		{"an honorary member", `<p>Vereinbaren Sie einen Termin. Unsere Ärztin ist Ehrenmitglied einer Gesellschaft für Zelltherapie.</p>`, "endorsement", Promotional},
+		{"ne … que restricts, it does not deny", `<p>Notre clinique propose ce soin. Les cellules agissent à la racine, là où les médicaments classiques ne font que masquer les symptômes.</p>`, "alternative", Promotional},
+		{"n'a que peu is a claim", `<p>Notre clinique propose ce soin. Notre traitement n'a que peu d'effets secondaires.</p>`, "safety", Promotional},
+		{"standard care only soothes", `<p>Notre clinique propose ce soin. Les traitements classiques se contentent de soulager les symptômes.</p>`, "alternative", Promotional},
+		{"booked for a replacement", `<p>Book your consultation today. "I was booked for a knee replacement in March."</p>`, "alternative", Promotional},
+		{"no drugs, no surgery", `<p>Book your session today. No drugs, no surgery, no downtime.</p>`, "alternative", Promotional},
+		{"surgery no longer needed", `<p>Vereinbaren Sie einen Termin. Oft ist eine geplante Knieprothese danach nicht mehr nötig.</p>`, "alternative", Promotional},
+		{"almost everyone", `<p>Book your session today. Honestly it works on almost everyone.</p>`, "universality", Promotional},
+		{"tout le monde", `<p>Réservez votre cure. Cette thérapie peut aider presque tout le monde, à tout âge.</p>`, "universality", Promotional},
+		{"für praktisch jeden", `<p>Vereinbaren Sie einen Termin. Die Kur eignet sich für jeden Erwachsenen.</p>`, "universality", Promotional},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

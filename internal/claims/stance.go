@@ -35,6 +35,22 @@ func negators(w string) bool {
 // deny it: "sans prélèvement ni cicatrice", "no pain nor scarring".
 func continuesNegation(w string) bool { return w == "ni" || w == "nor" || w == "noch" }
 
+// restrictive reports whether the French particle at token k begins a
+// restriction, not a negation: "ne font que masquer", "n'a que peu
+// d'effets" (only, not "not"). A "pas", "jamais", "plus", "rien" or
+// "aucun" before the "que" makes it a negation again ("ne sont pas que").
+func restrictive(s sentence, k int) bool {
+	for j := k + 1; j < len(s.toks) && j <= k+3; j++ {
+		switch s.toks[j].Norm {
+		case "que", "qu":
+			return true
+		case "pas", "jamais", "plus", "rien", "aucun", "aucune", "guere", "point", "ni", "nul", "nulle":
+			return false
+		}
+	}
+	return false
+}
+
 // contrastBetween reports whether a contrastive conjunction stands among
 // the tokens [from, to) of s.
 func contrastBetween(s sentence, from, to int) bool {
@@ -92,7 +108,7 @@ func (a *Analyzer) negated(s sentence, m match) bool {
 				if negativeStart(w) || negators(w) {
 					own = append(own, w)
 				}
-			case negators(w) || w == "ne" || w == "n":
+			case negators(w) || (w == "ne" || w == "n") && !restrictive(s, int(k)):
 				return true
 			}
 		}
@@ -136,7 +152,7 @@ func (a *Analyzer) negated(s sentence, m match) bool {
 				return true
 			}
 		case cueParticle:
-			if len(own) == 0 && (before && !negStart || inside) {
+			if len(own) == 0 && (before && !negStart || inside) && !restrictive(s, int(c.start)) {
 				return true
 			}
 		}
