@@ -80,3 +80,48 @@ func TestVerdictFeaturesSumToTheScore(t *testing.T) {
 		t.Error("an unknown feature was accepted")
 	}
 }
+
+// The model weighs no French city: where a clinic or a patient is is a
+// fact of the page, not its genre. Paris weighed 0.26 for promotion before
+// training left the cities out.
+func TestVerdictModelWeighsNoCity(t *testing.T) {
+	a := analyzer(t)
+	var buf bytes.Buffer
+	// A clinic's page names Paris and Lyon; a news page names Lyon too.
+	dir := t.TempDir()
+	pages := map[string]string{
+		"a.html": `<html lang="fr"><body><p>Notre clinique de Paris propose le vaccin dendritique. Réservez à Lyon ou à Paris : 9 800 €.</p></body></html>`,
+		"b.html": `<html lang="fr"><body><p>Notre centre de Paris propose les cellules souches. Réservez votre séjour à Paris : 7 500 €.</p></body></html>`,
+		"c.html": `<html lang="fr"><body><p>Notre institut de Paris propose les cellules NK. Réservez depuis Lyon : 8 900 €.</p></body></html>`,
+		"d.html": `<html lang="fr"><body><p>Enquête à Lyon : selon l'ANSM, ces offres ne sont pas autorisées.</p></body></html>`,
+		"e.html": `<html lang="fr"><body><p>Enquête à Lyon : l'ANSM met en garde les patients de Paris.</p></body></html>`,
+		"f.html": `<html lang="fr"><body><p>Enquête à Lyon : ces cliniques vendent des promesses, selon l'agence.</p></body></html>`,
+	}
+	labels := `[`
+	for i, name := range []string{"a.html", "b.html", "c.html", "d.html", "e.html", "f.html"} {
+		if err := os.WriteFile(dir+"/"+name, []byte(pages[name]), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		if i > 0 {
+			labels += ","
+		}
+		labels += `{"file":"` + name + `","lang":"fr","promotional":` + map[bool]string{true: "true", false: "false"}[i < 3] + `,"french_public":true,"categories":[]}`
+	}
+	if err := os.WriteFile(dir+"/labels.json", []byte(labels+`]`), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if err := a.TrainVerdict(dir, captureDate, &buf); err != nil {
+		t.Fatal(err)
+	}
+	m, err := parseVerdictModel(buf.Bytes())
+	if err != nil {
+		t.Fatal(err)
+	}
+	has := map[string]bool{}
+	for _, w := range m.words {
+		has[w] = true
+	}
+	if has["paris"] || has["lyon"] || !has["reservez"] {
+		t.Errorf("words learned: %v; want reservez, and neither paris nor lyon", m.words)
+	}
+}
