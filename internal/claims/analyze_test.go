@@ -117,6 +117,10 @@ func TestStance(t *testing.T) {
 		{"almost everyone", `<p>Book your session today. Honestly it works on almost everyone.</p>`, "universality", Promotional},
 		{"tout le monde", `<p>Réservez votre cure. Cette thérapie peut aider presque tout le monde, à tout âge.</p>`, "universality", Promotional},
 		{"für praktisch jeden", `<p>Vereinbaren Sie einen Termin. Die Kur eignet sich für jeden Erwachsenen.</p>`, "universality", Promotional},
+		{"a doctor's patients", `<p>Vereinbaren Sie einen Termin. Ich habe Patientinnen gesehen, die man aufgegeben hatte.</p>`, "testimonial", Promotional},
+		{"a patient's journey", `<p>Register for our webinar. 7:35 pm: a patient's journey, Sarah W. in conversation.</p>`, "testimonial", Promotional},
+		{"a French-speaking coordinator", `<p>Réservez votre cure. La clinique a une coordinatrice qui parle français.</p>`, "travel", Promotional},
+		{"the practitioner comes to you", `<p>Réservez votre séance. Je me déplace à votre domicile avec tout le matériel.</p>`, "travel", Promotional},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
