@@ -134,6 +134,8 @@ func TestStance(t *testing.T) {
 		{"ein natürliches Prinzip", `<p>Buchen Sie Ihre Kur. Ein natürliches Prinzip: junge Zellen unterstützen die Organe.</p>`, "natural", Promotional},
 		{"doctors recommend it", `<p>Buchen Sie Ihre Kur. Viele Ärzte empfehlen sie ihren Patienten als Kraftquelle.</p>`, "endorsement", Promotional},
 		{"approved in the USA", `<p>Vereinbaren Sie einen Termin. CAR-T-Zellen sind in den USA und Europa zugelassen.</p>`, "endorsement", Promotional},
+		{"das Fortschreiten aufhalten", `<p>Vereinbaren Sie einen Termin. Unsere Zelltherapie kann das Fortschreiten der Makuladegeneration aufhalten.</p>`, "efficacy", Promotional},
+		{"cells that stay young", `<p>Book your consultation. A gene that tells muscles to stay young.</p>`, "efficacy", Promotional},
 		{"a free information pack", `<p>Unsere Kur ist sanft. Kostenlose Informationsmappe unter kurhaus.example oder telefonisch.</p>`, "offer", Promotional},
 		{"studies show that", `<p>Vereinbaren Sie einen Termin. Studien zeigen, dass Exosomen Entzündungen hemmen.</p>`, "endorsement", Promotional},
 		{"studies confirm our experience", `<p>Vereinbaren Sie einen Termin. Internationale Studien aus den USA bestätigen diese Erfahrungen.</p>`, "endorsement", Promotional},
