@@ -132,6 +132,16 @@ func TestStance(t *testing.T) {
 		{"das Alter spielt keine Rolle", `<p>Buchen Sie Ihre Kur. Das Alter spielt dabei keine Rolle, ob 25 oder 75.</p>`, "universality", Promotional},
 		{"votre propre plasma", `<p>Réservez votre séance. Associés à votre propre plasma, ils effacent les ridules.</p>`, "natural", Promotional},
 		{"ein natürliches Prinzip", `<p>Buchen Sie Ihre Kur. Ein natürliches Prinzip: junge Zellen unterstützen die Organe.</p>`, "natural", Promotional},
+		{"schonend und ambulant", `<p>Vereinbaren Sie einen Termin.</p><h3>Schonend und ambulant – nach zwei Tagen wieder auf den Beinen</h3>`, "safety", Promotional},
+		{"a little redness and that is all", `<p>Réservez votre séance. Un peu de rougeur au point d'injection et c'est tout.</p>`, "safety", Promotional},
+		{"isolated and expanded in a clean-room lab", `<p>Vereinbaren Sie einen Termin. In unserem Reinraumlabor werden sie isoliert, vermehrt und geprüft.</p>`, "manipulation", Promotional},
+		{"Frischzellen from unborn lambs", `<p>Vereinbaren Sie einen Termin. Frischzellen werden aus den Organen ungeborener Schaflämmer gewonnen.</p>`, "manipulation", Promotional},
+		{"a vaccine made from the patient's own tumour", `<p>Book your consultation. It is a cancer vaccine made from the patient's own tumor.</p>`, "manipulation", Promotional},
+		{"viruses as natural allies", `<p>Vereinbaren Sie einen Termin.</p><h1>Viren als natürliche Verbündete gegen Krebs</h1>`, "natural", Promotional},
+		{"a first talk by video", `<p>Vereinbaren Sie einen Termin. Familien von außerhalb bieten wir ein Vorgespräch per Video an.</p>`, "travel", Promotional},
+		{"families who come to Geneva", `<p>Réservez votre cure. Chaque mois, des familles viennent nous voir à Genève pour une cure.</p>`, "travel", Promotional},
+		{"approvals from regulators", `<p>Book your consultation. CAR-T therapy earned approvals from regulators in the US and Europe.</p>`, "endorsement", Promotional},
+		{"more than 30 registered CAR-T trials", `<p>Book your consultation. Partner hospitals with more than 30 registered CAR-T trials.</p>`, "endorsement", Promotional},
 		{"doctors recommend it", `<p>Buchen Sie Ihre Kur. Viele Ärzte empfehlen sie ihren Patienten als Kraftquelle.</p>`, "endorsement", Promotional},
 		{"approved in the USA", `<p>Vereinbaren Sie einen Termin. CAR-T-Zellen sind in den USA und Europa zugelassen.</p>`, "endorsement", Promotional},
 		{"das Fortschreiten aufhalten", `<p>Vereinbaren Sie einen Termin. Unsere Zelltherapie kann das Fortschreiten der Makuladegeneration aufhalten.</p>`, "efficacy", Promotional},
@@ -1114,6 +1124,27 @@ func TestOffersInAStoryAreNotThePages(t *testing.T) {
 		`<p>Unser Team begleitet Sie. Eine Familie erzählte uns, die CAR-T-Behandlung im Ausland kostete 95.000 €.</p>`
 	if r := analyzeString(t, a, hospital); r.Promotional {
 		t.Errorf("hospital telling a price paid abroad: promotional (voice %s, features %+v)", r.Voice, r.Features)
+	}
+}
+
+// A fundraiser relays what the clinic told the family ("la clinique nous a
+// indiqué que…"), as a report does, but its tally says it raises the money
+// to buy the treatment: it speaks for it. A news report that gives the
+// tally in its own sentence does not.
+func TestFundraiserSpeaksForTheTreatment(t *testing.T) {
+	a := analyzer(t)
+	body := `<p>Après des mois de recherches, nous avons trouvé une clinique en Autriche qui propose des cellules NK activées.</p>` +
+		`<p>La clinique nous a indiqué que 70 % de ses patients voient leur tumeur reculer. Des familles nous ont raconté que leur proche avait gagné des années.</p>` +
+		`<p>Devis du protocole complet : 31 000 €. Trajets et hébergement : 2 800 €.</p>`
+	for page, want := range map[string]bool{
+		body + `<p>18 420 € collectés sur 33 800 €</p><p>Je participe</p>`:                                              true,
+		body + `<p>$18,420 raised of $33,800 goal</p>`:                                                                  true,
+		body + `<p>Selon la page, 18 420 € collectés sur 33 800 € en trois semaines, un record pour la plateforme.</p>`: false,
+	} {
+		r := analyzeString(t, a, page)
+		if got := r.Voice == VoiceProvider; got != want {
+			t.Errorf("%.60s…: voice %s, provider %v, want %v", page[len(body):], r.Voice, got, want)
+		}
 	}
 }
 
