@@ -116,13 +116,64 @@ func readAttrs(z *htmlScanner, a *attributes) {
 		seen |= bit
 		val := z.b[s.val.start:s.val.end]
 		for _, c := range val {
-			if c == '&' || c == '\r' || c == 0 {
+			if c == '\r' || c == 0 {
+				readAttrsDecoded(z.Raw(), a)
+				return
+			}
+		}
+		if bytes.IndexByte(val, '&') >= 0 {
+			// "?a=1&amp;b=2": the commonest references are decoded here,
+			// as the Tokenizer would; any other, by the Tokenizer.
+			var ok bool
+			if val, ok = unescapeCommon(val); !ok {
 				readAttrsDecoded(z.Raw(), a)
 				return
 			}
 		}
 		*dst = val
 	}
+}
+
+// unescapeCommon decodes an attribute value whose character references
+// are all &amp;, &quot;, &apos;, &lt;, &gt;, &nbsp; or numeric, with their
+// semicolon: those the Tokenizer decodes in attribute values as
+// html.UnescapeString does elsewhere. ok is false for any other "&".
+func unescapeCommon(val []byte) (_ []byte, ok bool) {
+	for i := 0; i < len(val); i++ {
+		if val[i] != '&' {
+			continue
+		}
+		rest := val[i+1:]
+		n := 0
+		switch {
+		case len(rest) > 0 && rest[0] == '#':
+			j := 1
+			hex := len(rest) > 1 && (rest[1] == 'x' || rest[1] == 'X')
+			if hex {
+				j++
+			}
+			k := j
+			for k < len(rest) && ('0' <= rest[k] && rest[k] <= '9' || hex && ('a' <= rest[k]|0x20 && rest[k]|0x20 <= 'f')) {
+				k++
+			}
+			if k == j || k == len(rest) || rest[k] != ';' {
+				return nil, false
+			}
+			n = k + 1
+		default:
+			for _, name := range [...]string{"amp;", "quot;", "apos;", "lt;", "gt;", "nbsp;"} {
+				if bytes.HasPrefix(rest, []byte(name)) {
+					n = len(name)
+					break
+				}
+			}
+			if n == 0 {
+				return nil, false
+			}
+		}
+		i += n
+	}
+	return []byte(html.UnescapeString(string(val))), true
 }
 
 // readAttrsDecoded fills a with the attributes of a start tag's raw bytes,

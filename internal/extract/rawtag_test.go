@@ -21,6 +21,8 @@ var rawTagSeeds = []string{
 	`<p class="a&nbsp;nav" id="cookie&Banner" src=&#x2F;x&#47;>a</p><p class=unterminated`,
 	`<x-custom-element-with-a-very-long-name-beyond-atoms class=nav>x</x-custom-element-with-a-very-long-name-beyond-atoms>`,
 	"<p\tclass\t=\tnav\f>x</p\n><p\x00 class=nav>y</p\x00>",
+	`<a href="/x?utm_source=a&amp;utm_medium=b&#38;c=&#x26;d&quot;" alt='&lt;b&gt;&nbsp;x&#X2f;&apos;'>x</a><img alt="&#;&#x;&amp" src="a&ampb">`,
+	`<a href="/x?a&copy=1&notit;&AMP;&amp">x</a><a href="&#0;&#xD800;&#128;&#99999999;">y</a>`,
 	`<!DOCTYPE html><!-- <p class=nav> --><![CDATA[x]]></ p></>` + "<a href='x",
 }
 

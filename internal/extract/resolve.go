@@ -1,12 +1,14 @@
 package extract
 
 import (
+	"bytes"
 	"net/url"
 	"strings"
 )
 
 // resolveFast resolves the commonest hrefs, paths of unreserved characters
-// without dot segments ("/fr/tarifs.html", "contact.html"), against an
+// without dot segments ("/fr/tarifs.html", "contact.html"), with or
+// without a plain query ("?utm_source=site&utm_medium=cta"), against an
 // http(s) base of the same kind, as url.URL.Parse and String would but
 // without their half-dozen allocations. ok is false for every other href,
 // which url.URL.Parse must read.
@@ -15,7 +17,14 @@ func resolveFast(base *url.URL, href []byte) (u string, ok bool) {
 		base.Scheme != "http" && base.Scheme != "https" || !safeHost(base.Host) {
 		return "", false
 	}
-	if len(href) == 0 || !safePath(href) || dotSegment(href) {
+	path, query := href, []byte(nil)
+	if i := bytes.IndexByte(href, '?'); i >= 0 {
+		path, query = href[:i], href[i:]
+		if !safeQuery(query[1:]) {
+			return "", false
+		}
+	}
+	if len(path) == 0 || !safePath(path) || dotSegment(path) {
 		return "", false
 	}
 	if href[0] == '/' {
@@ -33,6 +42,20 @@ func resolveFast(base *url.URL, href []byte) (u string, ok bool) {
 		return "", false
 	}
 	return base.Scheme + "://" + base.Host + dir + string(href), true
+}
+
+// safeQuery reports whether q has only characters a query keeps as they
+// are through parsing, resolution and printing: unreserved ones, and
+// "=", "&", "+", ",", ";", ":", "@", "/" and "?".
+func safeQuery(q []byte) bool {
+	for _, c := range q {
+		if !('a' <= c && c <= 'z' || 'A' <= c && c <= 'Z' || '0' <= c && c <= '9' ||
+			c == '-' || c == '.' || c == '_' || c == '~' || c == '=' || c == '&' || c == '+' ||
+			c == ',' || c == ';' || c == ':' || c == '@' || c == '/' || c == '?') {
+			return false
+		}
+	}
+	return true
 }
 
 // safePath reports whether p has only unreserved characters and slashes,

@@ -29,7 +29,8 @@ func resolveSlow(base *url.URL, href []byte) string {
 
 func FuzzResolveFast(f *testing.F) {
 	for _, h := range []string{"/fr/page-1.html", "page.html", "//other.example/x", "/a/./b", "../x", ".", "..",
-		"/", "a/b/", "x:y", "/a//b", "~u/x_y-z.html", "/A/B", "/fr/..", "a/.", "tarifs"} {
+		"/", "a/b/", "x:y", "/a//b", "~u/x_y-z.html", "/A/B", "/fr/..", "a/.", "tarifs",
+		"/fr/rdv/?utm_source=site&utm_medium=cta", "x.html?", "?a=1", "/a?b?c=d/e:f@g;h,i+j", "a/../b?x", "/p?q=%41", "/p?q#f", "/p?q=a b"} {
 		for i := range resolveBases {
 			f.Add(i, h)
 		}
