@@ -4,6 +4,8 @@ import (
 	"slices"
 	"sort"
 	"strings"
+
+	"vigie/internal/extract"
 )
 
 // negativeStart are words that make a claim by themselves ("sans effets
@@ -93,7 +95,9 @@ func (a *Analyzer) negated(s sentence, m match) bool {
 	// chimiothérapie"); the "ne" before them is theirs.
 	pat := &a.Rules.m.patterns[m.pattern]
 	own := pat.own
-	if o := a.Rules.owners[m.owner]; pat.within > 0 && o.kind == ownRule && a.Rules.rules[o.idx].absence {
+	o := a.Rules.owners[m.owner]
+	absence := o.kind == ownRule && a.Rules.rules[o.idx].absence
+	if pat.within > 0 && absence {
 		// An unordered claim of an absence ("Nebenwirkungen praktisch
 		// ausgeschlossen") owns the negative words it is made of, and one
 		// between them denies it ("Nebenwirkungen sind nicht
@@ -141,7 +145,12 @@ func (a *Analyzer) negated(s sentence, m match) bool {
 		inside := c.start > m.start && c.end <= m.end && !negativeStart(inner) && !(negStart && continuesNegation(inner)) && !slices.Contains(own, inner)
 		switch cueKind(o.idx) {
 		case cueNegation:
-			if c.end <= m.start || c.start >= m.end {
+			// A denial of the evidence within the claim's own words denies
+			// it too ("wissenschaftlich nicht abschließend belegt"), unless
+			// the claim states an absence or the negative word is its own
+			// ("eine Ausfallzeit gibt es nicht").
+			within := c.start > m.start && c.end <= m.end && !absence && !ownsWord(s.toks[c.start:c.end], own)
+			if c.end <= m.start || c.start >= m.end || within {
 				return true
 			}
 		case cueNegationNear:
@@ -155,6 +164,16 @@ func (a *Analyzer) negated(s sentence, m match) bool {
 			if len(own) == 0 && (before && !negStart || inside) && !restrictive(s, int(c.start)) {
 				return true
 			}
+		}
+	}
+	return false
+}
+
+// ownsWord reports whether one of toks is among a pattern's own negative words.
+func ownsWord(toks []extract.Token, own []string) bool {
+	for _, t := range toks {
+		if slices.Contains(own, t.Norm) {
+			return true
 		}
 	}
 	return false
