@@ -184,6 +184,8 @@ func TestStance(t *testing.T) {
 		{"a disease control rate", `<p>Book your consultation.</p><ul><li>83% disease control rate</li></ul>`, "success_rate", Promotional},
 		{"my HRV went up 18%", `<p>Book your consultation. My HRV went up 18% in three weeks.</p>`, "success_rate", Promotional},
 		{"diminuer en moyenne de 12 ans", `<p>Réservez votre bilan. Leur âge biologique diminue en moyenne de 12 ans.</p>`, "success_rate", Promotional},
+		{"a review of records is no testimonial", `<p>Book your consultation.</p><ol><li>Review: our medical board assesses your records within 5 working days.</li></ol>`, "testimonial", "none"},
+		{"reviews from our patients", `<p>Book your consultation.</p><h2>Reviews from our patients</h2>`, "testimonial", Promotional},
 		{"doctors recommend it", `<p>Buchen Sie Ihre Kur. Viele Ärzte empfehlen sie ihren Patienten als Kraftquelle.</p>`, "endorsement", Promotional},
 		{"approved in the USA", `<p>Vereinbaren Sie einen Termin. CAR-T-Zellen sind in den USA und Europa zugelassen.</p>`, "endorsement", Promotional},
 		{"das Fortschreiten aufhalten", `<p>Vereinbaren Sie einen Termin. Unsere Zelltherapie kann das Fortschreiten der Makuladegeneration aufhalten.</p>`, "efficacy", Promotional},
