@@ -155,8 +155,11 @@ func (a *Analyzer) negated(s sentence, m match) bool {
 			}
 		case cueNegationNear:
 			// "ni produit chimique, ni risque de rejet": a claim that is
-			// itself a "ni" carries on the list the "ni" before it began.
-			chain := continuesNegation(s.toks[m.start].Norm) && continuesNegation(inner)
+			// itself a "ni" carries on the list the "ni" before it began;
+			// so does one that repeats the negative word it starts with
+			// ("pas d'opé, pas d'anti-inflammatoires").
+			first := s.toks[m.start].Norm
+			chain := continuesNegation(first) && continuesNegation(inner) || negStart && inner == first
 			if before && !chain || inside {
 				return true
 			}
