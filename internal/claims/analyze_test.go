@@ -263,6 +263,8 @@ func TestStance(t *testing.T) {
 		{"no patient too old", `<p>Book your consultation. No patient is too old or too advanced to be considered.</p>`, "universality", Promotional},
 		{"anyone over 35", `<p>Book your consultation. This is for anyone over 35 who wants to age well.</p>`, "universality", Promotional},
 		{"all levels", `<p>Book your consultation. All levels of autism are treated.</p>`, "universality", Promotional},
+		{"quelle que soit la zone", `<p>Réservez votre bilan. Les cellules stimulent la réparation des tissus, quelle que soit la zone atteinte.</p>`, "universality", Promotional},
+		{"ganz gleich, ob im Knie oder im Darm", `<p>Vereinbaren Sie einen Termin. Die Zellen wirken dort, wo der Körper sie braucht – ganz gleich, ob im Knie, im Darm oder im Nervensystem.</p>`, "universality", Promotional},
 		{"alle Verlaufsformen", `<p>Vereinbaren Sie einen Termin. Wir behandeln alle Verlaufsformen der MS.</p>`, "universality", Promotional},
 		{"a doctor's patients", `<p>Vereinbaren Sie einen Termin. Ich habe Patientinnen gesehen, die man aufgegeben hatte.</p>`, "testimonial", Promotional},
 		{"a patient's journey", `<p>Register for our webinar. 7:35 pm: a patient's journey, Sarah W. in conversation.</p>`, "testimonial", Promotional},
@@ -429,7 +431,7 @@ func TestCorpus(t *testing.T) {
 		accuracy, audience, prec, rec, category float64
 	}{
 		{"tuned", 0.99, 0.98, 0.96, 0.94, 0.88},
-		{"heldout", 1.00, 0.93, 0.96, 0.91, 0.66},
+		{"heldout", 0.96, 0.93, 0.97, 0.83, 0.69},
 	}
 	for _, tt := range tests {
 		ev, err := a.Evaluate("testdata/corpus/"+tt.part, captureDate)
